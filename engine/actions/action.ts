@@ -1,0 +1,61 @@
+// The action interface: one action per file in this folder, registered in registry.ts.
+// An action is `describe (pure, for plan) → run (I/O through ports) → result (data)`; it never
+// prints: progress goes through ctx.progress / ctx.output, which become events.
+
+import type { Clock } from '../ports/clock.js';
+import type { KubeClient } from '../ports/kube.js';
+import type { Become, Transport } from '../ports/transport.js';
+import type { Host } from '../model/inventory.js';
+
+/** JSON Schema (draft-07 subset ajv understands) for an action's arguments. */
+export type ArgSchema = Record<string, unknown>;
+
+export interface ActionContext {
+  host: Host;
+  /** The host's transport (ssh or local), opened lazily and reused. */
+  transport(): Promise<Transport>;
+  /** The cluster API client, from the inventory's kube settings. */
+  kube(): Promise<KubeClient>;
+  /** Operator-side transport (for copies to the operator's disk, local checks). */
+  local(): Promise<Transport>;
+  clock: Clock;
+  /** Aborted on SIGINT or when the step's timeout expires. */
+  signal: AbortSignal;
+  /** The step's deadline (ms since epoch); every wait inside the action must end by it. */
+  deadline: number;
+  /** --check: read-only actions run for real; changing actions must not be called at all. */
+  check: boolean;
+  /** Sudo settings for this step, if the step/phase/host asked for become. */
+  become?: Become;
+  /** A line of command output (tagged with host/step by the executor). */
+  output(stream: 'stdout' | 'stderr', line: string): void;
+  /** A progress message ("3 pods left; PDB web-pdb blocks web-7d9f"). */
+  progress(message: string): void;
+  /** The run's journal directory, for artefacts (fetched snapshots, reports). */
+  runDir: string;
+}
+
+/** What an action returns. `data` is what `register:` stores and guards see. */
+export interface ActionResult {
+  status: 'ok' | 'changed' | 'failed';
+  /** One line for the console and the step.end event. For failures: what failed and why. */
+  message?: string;
+  data: Record<string, unknown>;
+}
+
+export interface Action<A = Record<string, unknown>> {
+  name: string;
+  /** One line for `runbook validate --help`-style listings and docs. */
+  summary: string;
+  /** JSON Schema of the (rendered) arguments; the load step validates unrendered args against it loosely. */
+  schema: ArgSchema;
+  /** The argument a scalar shorthand maps to (`sh: "cmd"` → { cmd: "cmd" }). */
+  shorthand?: string;
+  /** Whether the action changes anything by default (false = read-only, runs under --check). */
+  changes: boolean;
+  /** Argument names whose values reach a shell and are quoted by the template layer. */
+  shellArgs?: string[];
+  /** One line for plan output, from rendered (or partially rendered) args. Pure. */
+  describe(args: A): string;
+  run(ctx: ActionContext, args: A): Promise<ActionResult>;
+}

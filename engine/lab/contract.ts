@@ -1,0 +1,93 @@
+// The lab's internal contract between its two halves:
+//   cluster/  — the object store, HTTPS API server, controllers and scheduler (what kubectl sees)
+//   nodes/    — one SSH server per node and the shims (apt-get, kubeadm, kubelet, systemctl,
+//               etcdctl, …) that change the simulated node and cluster like the real tools
+// and the orchestrator (index.ts: startLab, cli.ts: `runbook lab up|down|status`).
+// Nothing outside engine/lab/ imports this file except cli/ (startLab, labCommand).
+
+export type NodeRole = 'control-plane' | 'worker' | 'gpu';
+
+export interface LabNodeSpec {
+  name: string;
+  role: NodeRole;
+  /** cpu cores, memory GiB, GPUs (nvidia.com/gpu) allocatable. */
+  cpu: number;
+  memoryGi: number;
+  gpus: number;
+}
+
+export interface LabNodeView {
+  name: string;
+  role: NodeRole;
+  /** As the Node object reports it, e.g. "v1.30.4". */
+  kubeletVersion: string;
+  ready: boolean;
+  unschedulable: boolean;
+}
+
+/** Faults the lab can inject; set from `lab up` flags or the control endpoint. */
+export interface LabFaults {
+  /** Nodes whose kubelet never turns Ready after a restart. */
+  neverReady: string[];
+  /** Answer this many API requests with 500/503 (bursts), counting down. */
+  api5xx: number;
+  /** PDBs (namespace/name) that never allow a disruption. */
+  pdbBlocked: string[];
+  /** Drop the SSH connection while a command matching this substring runs: { node or '*': substring }. */
+  sshDrop: Record<string, string>;
+  /** Nodes whose etcd snapshot directory is full (snapshot save fails with ENOSPC). */
+  diskFull: string[];
+}
+
+/** What the node shims may do to the cluster (implemented by cluster/). */
+export interface LabClusterControl {
+  /** The API server's reported version, e.g. "v1.30.4". */
+  serverVersion(): string;
+  /** `kubeadm upgrade apply`: the control plane now runs v. */
+  setServerVersion(v: string): void;
+  nodes(): LabNodeView[];
+  /**
+   * `systemctl restart kubelet`: the node goes NotReady now and turns Ready reporting
+   * kubeletVersion after the restart delay (scaled by the time scale) — or never, under the
+   * neverReady fault.
+   */
+  restartKubelet(node: string, kubeletVersion: string): void;
+  /** etcd snapshot: the whole object store, serialised. */
+  snapshot(): string;
+  /** etcd snapshot restore: replace the object store (resourceVersions move forward). */
+  restore(data: string): void;
+  faults: LabFaults;
+}
+
+/** Records a test (or `lab status --json`) reads after a run. */
+export interface LabRecords {
+  commands: Array<{ ts: number; node: string; command: string; exitCode: number | null }>;
+  apiWrites: Array<{ ts: number; method: string; path: string; status: number }>;
+  /** Per PDB-protected workload (namespace/name of the PDB). */
+  availability: Record<string, { minAvailable: number; minHealthy: number; momentsBelow: number }>;
+  /** Node out-of-service intervals (cordoned or NotReady), for "one node at a time" checks. */
+  nodeEvents: Array<{ ts: number; node: string; event: 'cordon' | 'uncordon' | 'notready' | 'ready'; version?: string }>;
+}
+
+export interface LabOptions {
+  /** Directory for kubeconfig, inventory.yaml, known_hosts, the SSH key and state.json. */
+  dir: string;
+  /** Starting Kubernetes version, default "1.30.4". */
+  version?: string;
+  topology?: { controlPlanes: number; workers: number; gpus: number };
+  /** Multiplier on every simulated delay (restart, pod start, grace). 1 = default lab speed. */
+  timeScale?: number;
+  faults?: Partial<LabFaults>;
+}
+
+/** A running lab, in this process. */
+export interface LabHandle {
+  dir: string;
+  kubeconfig: string;
+  inventory: string;
+  knownHosts: string;
+  /** Base URL of the control endpoint (faults, records), e.g. http://127.0.0.1:PORT. */
+  controlUrl: string;
+  records(): LabRecords;
+  stop(): Promise<void>;
+}
