@@ -1,0 +1,96 @@
+// The runbook after loading and normalisation (load/normalize.ts applies every default, once).
+// Imports and includes are already inlined; templates are still unrendered strings.
+// The written form is described by schemas/runbook.schema.json and docs/runbook-language.md.
+
+import type { SourcePos } from './errors.js';
+
+export type ParamType = 'string' | 'int' | 'number' | 'bool' | 'version' | 'duration' | 'list' | 'map';
+
+export interface ParamSpec {
+  name: string;
+  type: ParamType;
+  default?: unknown;
+  required: boolean;
+  pattern?: string;
+  description?: string;
+  pos: SourcePos;
+}
+
+/** `serial`: batch sizes; the last entry repeats. Default [{ kind: 'count', n: 1 }]. */
+export type SerialEntry = { kind: 'count'; n: number } | { kind: 'percent'; pct: number };
+
+/** A value still to be rendered: a template string, or a structure holding template strings. */
+export type Template = unknown;
+
+interface StepBase {
+  /** Stable id within the runbook, e.g. "p2.s5" or "p2.s5.rescue.0"; journal key with the host. */
+  id: string;
+  name: string;
+  pos: SourcePos;
+  /** Bare jexl expressions. */
+  when?: string;
+  unless?: string;
+  /** Shell command template; exit 0 = already done, skip. */
+  skipIf?: string;
+  register?: string;
+  secret: boolean;
+  /** Additional attempts after the first (0 = no retry). */
+  retries: number;
+  delayMs: number;
+  until?: string;
+  timeoutMs: number;
+  confirm?: string;
+  tags: string[];
+  ignoreErrors: boolean;
+  /** false = read-only, runs under --check. */
+  changes: boolean;
+  idempotent: boolean;
+  /** undefined = inherit from phase/host. */
+  become?: boolean;
+  /** Scoped variables (templates), e.g. an include's `with:`. */
+  vars: Record<string, Template>;
+}
+
+export interface ActionStep extends StepBase {
+  kind: 'action';
+  action: string;
+  /** Arguments after shorthand expansion, unrendered. */
+  args: Record<string, Template>;
+}
+
+export interface BlockStep extends StepBase {
+  kind: 'block';
+  block: Step[];
+  rescue: Step[];
+  always: Step[];
+}
+
+export type Step = ActionStep | BlockStep;
+
+export interface Phase {
+  /** 0-based index in the runbook after imports are inlined. */
+  index: number;
+  name: string;
+  /** Host pattern (template allowed). */
+  hosts: string;
+  serial: SerialEntry[];
+  maxFailPercentage: number;
+  become: boolean;
+  vars: Record<string, Template>;
+  tags: string[];
+  steps: Step[];
+  pos: SourcePos;
+}
+
+export interface Runbook {
+  /** Path of the top-level file. */
+  file: string;
+  name: string;
+  description?: string;
+  params: Record<string, ParamSpec>;
+  requires: { groups: string[]; clusterVersion?: string };
+  vars: Record<string, Template>;
+  phases: Phase[];
+  /** Every file read (top level, imports, includes) with its SHA-256, for resume's change check. */
+  sources: Array<{ file: string; sha256: string }>;
+}
