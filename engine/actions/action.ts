@@ -6,9 +6,7 @@ import type { Clock } from '../ports/clock.js';
 import type { KubeClient } from '../ports/kube.js';
 import type { Become, Transport } from '../ports/transport.js';
 import type { Host } from '../model/inventory.js';
-
-/** JSON Schema (draft-07 subset ajv understands) for an action's arguments. */
-export type ArgSchema = Record<string, unknown>;
+import type { ActionSpec } from '../model/action-spec.js';
 
 export interface ActionContext {
   host: Host;
@@ -33,6 +31,8 @@ export interface ActionContext {
   progress(message: string): void;
   /** The run's journal directory, for artefacts (fetched snapshots, reports). */
   runDir: string;
+  /** Run-scoped clean-up (e.g. release a Lease), called once when the run ends, however it ends. */
+  defer(cleanup: () => Promise<void>): void;
 }
 
 /** What an action returns. `data` is what `register:` stores and guards see. */
@@ -43,18 +43,8 @@ export interface ActionResult {
   data: Record<string, unknown>;
 }
 
-export interface Action<A = Record<string, unknown>> {
-  name: string;
-  /** One line for `runbook validate --help`-style listings and docs. */
-  summary: string;
-  /** JSON Schema of the (rendered) arguments; the load step validates unrendered args against it loosely. */
-  schema: ArgSchema;
-  /** The argument a scalar shorthand maps to (`sh: "cmd"` → { cmd: "cmd" }). */
-  shorthand?: string;
-  /** Whether the action changes anything by default (false = read-only, runs under --check). */
-  changes: boolean;
-  /** Argument names whose values reach a shell and are quoted by the template layer. */
-  shellArgs?: string[];
+/** An action: its spec (what load/ validates against) plus describe and run. */
+export interface Action<A = Record<string, unknown>> extends ActionSpec {
   /** One line for plan output, from rendered (or partially rendered) args. Pure. */
   describe(args: A): string;
   run(ctx: ActionContext, args: A): Promise<ActionResult>;

@@ -49,6 +49,14 @@ interface StepBase {
   become?: boolean;
   /** Scoped variables (templates), e.g. an include's `with:`. */
   vars: Record<string, Template>;
+  /** Repeat the step for each item (`loop:` + `loop_var:`, default var `item`). */
+  loop?: Loop;
+}
+
+/** `loop:` — a list (or a template rendering to a list, possibly known only at run time). */
+export interface Loop {
+  items: Template;
+  var: string;
 }
 
 export interface ActionStep extends StepBase {
@@ -79,6 +87,8 @@ export interface Phase {
   vars: Record<string, Template>;
   tags: string[];
   steps: Step[];
+  /** Repeat the whole phase for each item (e.g. one upgrade hop per minor); ids get the index. */
+  loop?: Loop;
   pos: SourcePos;
 }
 

@@ -66,3 +66,9 @@ export interface Transport {
   get(remotePath: string, localPath: string, opts?: TransferOptions): Promise<TransferResult>;
   close(): Promise<void>;
 }
+
+/** Opens (and reuses) one Transport per host; the executor's only way to reach hosts. */
+export interface TransportPool {
+  forHost(host: import('../model/inventory.js').Host): Promise<Transport>;
+  closeAll(): Promise<void>;
+}
