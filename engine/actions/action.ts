@@ -33,14 +33,21 @@ export interface ActionContext {
   runDir: string;
   /** Run-scoped clean-up (e.g. release a Lease), called once when the run ends, however it ends. */
   defer(cleanup: () => Promise<void>): void;
+  /** The step's variable scope (read-only), for actions that evaluate expressions (assert). */
+  vars?: Readonly<Record<string, unknown>>;
+  /** Evaluate a bare guard expression over `vars` (the same library as when/unless). */
+  evaluate?(expr: string): unknown;
 }
 
 /** What an action returns. `data` is what `register:` stores and guards see. */
 export interface ActionResult {
-  status: 'ok' | 'changed' | 'failed';
+  /** 'skipped': the action found nothing to do for a reason of its own (sh `creates:`). */
+  status: 'ok' | 'changed' | 'failed' | 'skipped';
   /** One line for the console and the step.end event. For failures: what failed and why. */
   message?: string;
   data: Record<string, unknown>;
+  /** Variables set for the host from now on (the `set` action), above registered results. */
+  facts?: Record<string, unknown>;
 }
 
 /** An action: its spec (what load/ validates against) plus describe and run. */

@@ -32,6 +32,8 @@ export type RunEvent =
       message?: string;
       /** Registered data of the step (secrets redacted), for resume and status. */
       result?: Record<string, unknown>;
+      /** Facts the step set for the host (the `set` action), for resume. */
+      facts?: Record<string, unknown>;
       ignored?: boolean;
     } & StepRef)
   | { kind: 'warning'; ts: number; message: string; host?: string }
