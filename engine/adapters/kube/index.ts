@@ -1,7 +1,15 @@
-// The @kubernetes/client-node adapter — placeholder signature until the Kubernetes work lands (issue 5).
+// The @kubernetes/client-node adapter: createKubeClient(access) → a KubeClient (ports/kube.ts).
+// This folder is the only place that imports @kubernetes/client-node (used for kubeconfig loading,
+// contexts and auth plugins); requests go through one keep-alive agent (http.ts).
 import type { KubeAccess } from '../../model/inventory.js';
 import type { KubeClient } from '../../ports/kube.js';
+import { RestKubeClient } from './client.js';
+import { loadKubeConfig } from './config.js';
+import { KubeHttp } from './http.js';
 
-export async function createKubeClient(_access: KubeAccess): Promise<KubeClient> {
-  throw new Error('runbook: the Kubernetes client is not built yet (issue 5)');
+export { kubeconfigFiles } from './config.js';
+
+export async function createKubeClient(access: KubeAccess): Promise<KubeClient> {
+  const cfg = await loadKubeConfig(access);
+  return new RestKubeClient(new KubeHttp(cfg), cfg.userName);
 }
