@@ -66,6 +66,8 @@ export interface PodInfo {
   owners: OwnerRef[];
   /** metadata.deletionTimestamp is set. */
   deleting: boolean;
+  /** metadata.deletionTimestamp in ms since epoch, when set. */
+  deletionTimestamp?: number;
   /** Names of emptyDir volumes. */
   emptyDirVolumes: string[];
   /** The Ready condition is True. */

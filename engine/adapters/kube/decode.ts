@@ -73,6 +73,7 @@ export function decodePod(o: J): PodInfo {
     annotations: { ...(md.annotations ?? {}) },
     owners: (md.ownerReferences ?? []).map((r: J): OwnerRef => ({ apiVersion: r.apiVersion, kind: r.kind, name: r.name, uid: r.uid, controller: r.controller })),
     deleting: !!md.deletionTimestamp,
+    deletionTimestamp: ms(md.deletionTimestamp),
     emptyDirVolumes: (spec.volumes ?? []).filter((v: J) => v && v.emptyDir).map((v: J) => String(v.name)),
     ready: ready?.status === 'True',
     readyChangedAt: ms(ready?.lastTransitionTime),
