@@ -1,0 +1,165 @@
+// Reads one YAML file with source positions: size limit, UTF-8 check, alias-bomb guard, and a
+// map from a data path (["phases", 1, "steps", 0]) back to FILE:LINE:COL for every problem.
+import { readFile, stat } from 'node:fs/promises';
+import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import type { Problem, SourcePos } from '../model/errors.js';
+
+/** Runbooks and inventories are small; anything larger is a mistake (or an attack) and is refused before reading. */
+export const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
+/** Aliases allowed in one file; a "billion laughs" document needs far more. */
+export const MAX_ALIASES = 200;
+
+export type DataPath = ReadonlyArray<string | number>;
+
+/** A parsed YAML file: its JS value plus a way back from data paths to positions. */
+export class YamlSource {
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    readonly doc: Document,
+    readonly value: unknown,
+    private readonly lc: LineCounter,
+  ) {}
+
+  /** Position of an offset in the text. */
+  at(offset: number): SourcePos {
+    const { line, col } = this.lc.linePos(offset);
+    return { file: this.file, line, col };
+  }
+
+  /** The node at a data path, following aliases; undefined if the path leaves the document. */
+  node(path: DataPath): Node | undefined {
+    let node: unknown = this.doc.contents;
+    for (const seg of path) {
+      if (isAlias(node)) node = (node as Alias).resolve(this.doc);
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        if (!pair) return undefined;
+        node = pair.value;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        node = node.items[seg];
+      } else return undefined;
+    }
+    return (node ?? undefined) as Node | undefined;
+  }
+
+  /** Position of the key at a path (for "unknown key" problems). */
+  keyPos(path: DataPath): SourcePos {
+    const parent = this.node(path.slice(0, -1));
+    const seg = path[path.length - 1];
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      const r = pair && isScalar(pair.key) ? pair.key.range : undefined;
+      if (r) return this.at(r[0]);
+    }
+    return this.pos(path);
+  }
+
+  /** Position of the value at a path; falls back to the nearest enclosing node that exists. */
+  pos(path: DataPath): SourcePos {
+    for (let n = path.length; n >= 0; n--) {
+      const node = this.node(path.slice(0, n));
+      if (node?.range) {
+        // A missing key inside an existing map: point at the map's first key, not its parent's key.
+        return this.at(node.range[0]);
+      }
+    }
+    return { file: this.file, line: 1, col: 1 };
+  }
+}
+
+export type ReadResult = { source?: YamlSource; text?: string; problems: Problem[] };
+
+function startPos(file: string): SourcePos {
+  return { file, line: 1, col: 1 };
+}
+
+/** Reads a file's text with the checks every input gets: exists, is a file, size, UTF-8, not empty. */
+export async function readText(file: string, what: string): Promise<{ text?: string; problems: Problem[] }> {
+  const p = (message: string, pos = startPos(file)) => ({ problems: [{ pos, message }] });
+  let st;
+  try {
+    st = await stat(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return p(code === 'ENOENT' ? `${what} not found` : `cannot read ${what}: ${(e as Error).message}`);
+  }
+  if (st.isDirectory()) return p(`${what} is a directory, not a file — name the YAML file inside it`);
+  if (!st.isFile()) return p(`${what} is not a regular file`);
+  if (st.size > MAX_SOURCE_BYTES) {
+    return p(`${what} is ${(st.size / 1048576).toFixed(1)} MiB, over the ${MAX_SOURCE_BYTES / 1048576} MiB limit for runbooks and inventories — is this the right file?`);
+  }
+  const bytes = await readFile(file);
+  if (bytes.length > MAX_SOURCE_BYTES) return p(`${what} is over the ${MAX_SOURCE_BYTES / 1048576} MiB limit`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const off = firstInvalidUtf8(bytes);
+    const before = bytes.subarray(0, off).toString('utf8');
+    const lines = before.split('\n');
+    const pos = { file, line: lines.length, col: lines[lines.length - 1]!.length + 1 };
+    return p(`${what} is not valid UTF-8 (byte 0x${bytes[off]?.toString(16).padStart(2, '0')} at offset ${off}) — save it as UTF-8`, pos);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.trim() === '') return p(`${what} is empty`);
+  return { text, problems: [] };
+}
+
+/** Offset of the first byte that is not part of a well-formed UTF-8 sequence. */
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    const n = c < 0x80 ? 1 : c >> 5 === 6 ? 2 : c >> 4 === 14 ? 3 : c >> 3 === 30 ? 4 : 0;
+    if (n === 0 || i + n > b.length) return i;
+    for (let k = 1; k < n; k++) if ((b[i + k]! & 0xc0) !== 0x80) return i;
+    i += n;
+  }
+  return i;
+}
+
+/** Parses YAML text into a YamlSource; syntax errors become problems with their positions. */
+export function parseYaml(file: string, text: string, what: string): ReadResult {
+  const lc = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true });
+  const problems: Problem[] = [];
+  const toPos = (offset: number): SourcePos => ({ file, ...lc.linePos(offset) });
+  if (!Array.isArray(docs)) return { problems: [{ pos: startPos(file), message: `${what} holds no YAML document` }] };
+  if (docs.length === 0) return { problems: [{ pos: startPos(file), message: `${what} is empty` }] };
+  if (docs.length > 1) {
+    const second = docs[1]!;
+    problems.push({ pos: toPos(second.range[0]), message: `${what} holds ${docs.length} YAML documents; put one runbook or inventory per file` });
+  }
+  const doc = docs[0]!;
+  for (const e of doc.errors) {
+    problems.push({ pos: toPos(e.pos[0]), message: `YAML syntax: ${yamlMessage(e.message)}` });
+  }
+  if (problems.length) return { text, problems };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    let at = startPos(file);
+    // Point at the first alias: that is where the expansion starts.
+    const first = text.search(/(^|[\s,[{:])\*[^\s,\]}]/m);
+    if (first >= 0) at = toPos(text.indexOf('*', first));
+    return { text, problems: [{ pos: at, message: `YAML aliases expand too much (${(e as Error).message.replace(/\.$/, '')}); at most ${MAX_ALIASES} aliases are allowed` }] };
+  }
+  if (value === null || value === undefined) return { text, problems: [{ pos: startPos(file), message: `${what} is empty` }] };
+  return { text, source: new YamlSource(file, text, doc, value, lc), problems: [] };
+}
+
+function yamlMessage(m: string): string {
+  // yaml appends " at line N, column M" even with prettyErrors off; the position is already ours.
+  return m.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
+}
+
+/** Reads and parses one YAML file (all checks of readText and parseYaml). */
+export async function loadYaml(file: string, what: string): Promise<ReadResult> {
+  const t = await readText(file, what);
+  if (!t.text) return t;
+  return parseYaml(file, t.text, what);
+}
+
+export { isScalar };

@@ -1,0 +1,131 @@
+// Rendering runbook templates: Handlebars, strict (an unknown variable is an error naming
+// FILE:LINE:COL), no HTML escaping; in shell mode `{{x}}` is shell-quoted and `{{{x}}}` raw.
+// A template that is exactly one `{{expr}}` (outside shell mode) returns the value itself.
+import Handlebars from 'handlebars';
+import type { SourcePos } from '../model/errors.js';
+import type { Template } from '../model/runbook.js';
+import { captureRewrite, parseTemplate, shellRewrite, templateNames, wholeValue, type NameRef } from './ast.js';
+import { offsetPos, TemplateError } from './errors.js';
+import { HELPERS, HelperError } from './helpers.js';
+import { runtimeLabel, runtimeText, RuntimeValueError, withRuntimeMode, type RuntimeMode } from './runtime.js';
+import { shellQuote } from './shell.js';
+
+/** Variables visible to a template or expression. Run-time values are runtimeValue() stand-ins. */
+export type Scope = Record<string, unknown>;
+
+export interface RenderOpts {
+  /** The value reaches a shell: `{{x}}` is quoted, `{{{x}}}` is raw. */
+  shell?: boolean;
+  /** Where the template's text starts in its file (for error positions). */
+  pos?: SourcePos;
+  /** plan: 'placeholder' (⟨register.x⟩); exec: 'error' (default). */
+  runtime?: RuntimeMode;
+}
+
+const SHQ = '__runbook_shell_quote';
+const CAPTURE = '__runbook_capture';
+const BUILTIN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup', 'log'];
+/** Names a template may call as helpers. */
+export const HELPER_NAMES: ReadonlySet<string> = new Set([...Object.keys(HELPERS), ...BUILTIN_HELPERS]);
+
+const hb = Handlebars.create();
+for (const [name, fn] of Object.entries(HELPERS)) hb.registerHelper(name, fn);
+hb.registerHelper(SHQ, (v: unknown) => shellQuote(v));
+hb.registerHelper(CAPTURE, (v: unknown, options: { data: { box: { value?: unknown } } }) => {
+  options.data.box.value = v;
+  return '';
+});
+
+interface Compiled {
+  fn: HandlebarsTemplateDelegate;
+  names: NameRef[];
+  helpers: NameRef[];
+  whole: boolean;
+}
+
+const cache = new Map<string, Compiled>();
+const MAX_CACHE = 5000;
+
+function compile(src: string, shell: boolean, pos: SourcePos | undefined): Compiled {
+  const key = `${shell ? 's' : 'p'}\0${src}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const ast = parseTemplate(src, pos);
+  const { names, helpersUsed } = templateNames(ast, HELPER_NAMES);
+  const whole = !shell && wholeValue(ast) !== undefined;
+  const prog = shell ? shellRewrite(ast, SHQ) : whole ? captureRewrite(ast, CAPTURE) : ast;
+  const fn = hb.compile(prog as unknown as string, { strict: true, noEscape: true });
+  const c = { fn, names, helpers: helpersUsed, whole };
+  if (cache.size >= MAX_CACHE) cache.clear();
+  cache.set(key, c);
+  return c;
+}
+
+function preview(src: string): string {
+  const one = src.replace(/\s+/g, ' ').trim();
+  return one.length > 60 ? `${one.slice(0, 57)}...` : one;
+}
+
+function renderString(src: string, scope: Scope, opts: RenderOpts): unknown {
+  if (!src.includes('{{')) return src;
+  const c = compile(src, !!opts.shell, opts.pos);
+  const at = (r: { line: number; column: number }) => offsetPos(opts.pos, r.line, r.column);
+  for (const h of c.helpers) {
+    if (!HELPER_NAMES.has(h.name)) throw new TemplateError(`unknown helper "${h.name}" in "${preview(src)}" (helpers: ${Object.keys(HELPERS).join(', ')})`, at(h));
+  }
+  for (const n of c.names) {
+    if (!(n.name in scope)) throw new TemplateError(`undefined variable "${n.path}" in "${preview(src)}"`, at(n));
+  }
+  const box: { value?: unknown } = {};
+  let out: string;
+  try {
+    out = withRuntimeMode(opts.runtime ?? 'error', () => c.fn(scope, { data: { box } }));
+  } catch (e) {
+    if (e instanceof TemplateError) throw e;
+    if (e instanceof RuntimeValueError) throw new TemplateError(`${e.message} (in "${preview(src)}")`, opts.pos);
+    if (e instanceof HelperError) throw new TemplateError(e.message, opts.pos);
+    const err = e as Error & { lineNumber?: number; column?: number };
+    const m = /^"([^"]+)" not defined/.exec(err.message);
+    if (m) {
+      throw new TemplateError(`undefined variable "${m[1]}" in "${preview(src)}"`, at({ line: err.lineNumber ?? 1, column: err.column ?? 0 }));
+    }
+    throw new TemplateError(`cannot render "${preview(src)}": ${err.message}`, opts.pos);
+  }
+  if (!c.whole) return out;
+  const v = box.value;
+  if (!runtimeLabel(v)) return v;
+  try {
+    return withRuntimeMode(opts.runtime ?? 'error', () => runtimeText(v));
+  } catch (e) {
+    throw new TemplateError(`${(e as Error).message} (in "${preview(src)}")`, opts.pos);
+  }
+}
+
+/**
+ * Render a template: a string, or every string inside a list/map. Strict: an undefined variable
+ * throws a TemplateError naming FILE:LINE:COL (from opts.pos). `"{{list}}"` returns the list.
+ */
+export function render(t: Template, scope: Scope, opts: RenderOpts = {}): unknown {
+  if (typeof t === 'string') return renderString(t, scope, opts);
+  if (Array.isArray(t)) return t.map((x) => render(x, scope, opts));
+  if (t && typeof t === 'object' && !runtimeLabel(t)) {
+    return Object.fromEntries(Object.entries(t as Record<string, unknown>).map(([k, v]) => [k, render(v, scope, opts)]));
+  }
+  return t;
+}
+
+/** Whether a value holds any template text. */
+export function hasTemplate(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('{{');
+  if (Array.isArray(v)) return v.some(hasTemplate);
+  if (v && typeof v === 'object') return Object.values(v).some(hasTemplate);
+  return false;
+}
+
+/** Variables and helpers a template string reads (for validate-time checks); throws TemplateError on syntax errors. */
+export function templateRefs(src: string, pos?: SourcePos): { names: NameRef[]; helpers: NameRef[] } {
+  if (!src.includes('{{')) return { names: [], helpers: [] };
+  const ast = parseTemplate(src, pos);
+  const r = templateNames(ast, HELPER_NAMES);
+  return { names: r.names, helpers: r.helpersUsed };
+}
