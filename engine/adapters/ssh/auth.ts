@@ -1,0 +1,71 @@
+// Which credentials one hop offers, in order: its identity files, then ssh-agent keys. With
+// IdentitiesOnly the agent only gets to sign for the named keys, so an agent holding many keys
+// never trips the server's MaxAuthTries ("Too many authentication failures", kubeone #3356).
+import { existsSync, readFileSync } from 'node:fs';
+import ssh2 from 'ssh2';
+import type { AnyAuthMethod, ParsedKey } from 'ssh2';
+import type { Hop } from './settings.js';
+
+const { OpenSSHAgent, utils } = ssh2;
+
+/** An agent that lists only the keys whose public blobs are allowed. */
+class FilteredAgent extends OpenSSHAgent {
+  constructor(
+    socketPath: string,
+    private readonly allowed: Set<string>,
+  ) {
+    super(socketPath);
+  }
+  override getIdentities(cb: (err: Error | undefined, keys?: ParsedKey[]) => void): void {
+    super.getIdentities((err, keys) => {
+      if (err || !keys) return cb(err ?? undefined, undefined);
+      // OpenSSHAgent hands back parsed public keys.
+      const parsed = keys as ParsedKey[];
+      cb(undefined, parsed.filter((k) => this.allowed.has(k.getPublicSSH().toString('base64'))));
+    });
+  }
+}
+
+export interface AuthPlan {
+  methods: AnyAuthMethod[];
+  /** Human list of what is offered, for the "no accepted credential" message. */
+  offered: string[];
+}
+
+/** The public blob of a key, from its private file or its `.pub` beside it. */
+function publicBlob(file: string, parsed: ParsedKey | Error): string | undefined {
+  if (!(parsed instanceof Error)) return parsed.getPublicSSH().toString('base64');
+  const pub = `${file}.pub`;
+  if (!existsSync(pub)) return undefined;
+  const k = utils.parseKey(readFileSync(pub));
+  return k instanceof Error ? undefined : k.getPublicSSH().toString('base64');
+}
+
+export function planAuth(hop: Hop, agentSock: string | undefined): AuthPlan {
+  const methods: AnyAuthMethod[] = [];
+  const offered: string[] = [];
+  const named = new Set<string>();
+  for (const file of hop.identityFiles) {
+    if (!existsSync(file)) continue;
+    const parsed = utils.parseKey(readFileSync(file));
+    const blob = publicBlob(file, parsed);
+    if (blob) named.add(blob);
+    if (parsed instanceof Error) {
+      // Encrypted or unreadable: the agent may still hold it (ssh-add), so it is offered there.
+      offered.push(`${file} (not usable directly: ${parsed.message}; tried through the agent)`);
+      continue;
+    }
+    methods.push({ type: 'publickey', username: hop.user, key: parsed });
+    offered.push(file);
+  }
+  if (agentSock) {
+    if (!hop.identitiesOnly) {
+      methods.push({ type: 'agent', username: hop.user, agent: new OpenSSHAgent(agentSock) });
+      offered.push(`ssh-agent keys (${agentSock})`);
+    } else if (named.size > 0) {
+      methods.push({ type: 'agent', username: hop.user, agent: new FilteredAgent(agentSock, named) });
+      offered.push(`ssh-agent, only the keys named above (IdentitiesOnly)`);
+    }
+  }
+  return { methods, offered };
+}

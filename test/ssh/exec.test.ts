@@ -1,0 +1,99 @@
+// Commands over real OpenSSH: exit codes, signals, streamed output, stdin, env, timeouts, abort,
+// connection reuse and a connection cut mid-command.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createSshPool } from '../../engine/adapters/ssh/index.js';
+import { TransportError } from '../../engine/model/errors.js';
+import { dropConnections, fleetHost, sessionPids, SSHD_SKIP, startSshd, type SshdFleet } from '../helpers/sshd.js';
+
+let fleet: SshdFleet | undefined;
+const pool = createSshPool({ agentSock: null });
+
+test.before(async () => {
+  fleet = await startSshd({ count: 1 });
+  if (!fleet) console.log(SSHD_SKIP);
+});
+test.after(async () => {
+  await pool.closeAll();
+  await fleet?.stop();
+});
+
+test('a command returns its exit code, stdout and stderr', async () => {
+  if (!fleet) return;
+  const t = await pool.forHost(fleetHost(fleet, 0));
+  const r = await t.exec('echo out; echo err >&2; exit 3');
+  assert.is(r.exitCode, 3);
+  assert.is(r.stdout, 'out\n');
+  assert.is(r.stderr, 'err\n');
+  assert.is(r.signal, null);
+  assert.is(r.timedOut, false);
+  const ok = await t.exec('true');
+  assert.is(ok.exitCode, 0);
+});
+
+test('a command killed by a signal reports the signal', async () => {
+  if (!fleet) return;
+  const t = await pool.forHost(fleetHost(fleet, 0));
+  const r = await t.exec('kill -KILL $$');
+  assert.is(r.exitCode, null);
+  assert.is(r.signal, 'SIGKILL');
+});
+
+test('output arrives line by line while the command runs, partial last line flushed', async () => {
+  if (!fleet) return;
+  const t = await pool.forHost(fleetHost(fleet, 0));
+  const seen: Array<[string, string, number]> = [];
+  const start = Date.now();
+  const r = await t.exec('echo one; sleep 0.4; echo two >&2; printf three', { onLine: (s, l) => seen.push([s, l, Date.now() - start]) });
+  assert.equal(seen.map(([s, l]) => `${s}:${l}`), ['stdout:one', 'stderr:two', 'stdout:three']);
+  assert.ok(seen[0]![2] < seen[1]![2] - 300, 'the first line came before the sleep ended');
+  assert.is(r.stdout, 'one\nthree');
+});
+
+test('stdin and env reach the command; one connection serves many commands', async () => {
+  if (!fleet) return;
+  const t = await pool.forHost(fleetHost(fleet, 0));
+  const r = await t.exec('cat; echo "$GREETING"', { stdin: 'from stdin\n', env: { GREETING: "it's me" } });
+  assert.is(r.stdout, "from stdin\nit's me\n");
+  const before = sessionPids(fleet.hosts[0]!.pid).length;
+  await Promise.all([1, 2, 3, 4, 5].map((i) => t.exec(`echo ${i}`)));
+  assert.is(sessionPids(fleet.hosts[0]!.pid).length, before, 'no new SSH connection was opened');
+  assert.is(await pool.forHost(fleetHost(fleet, 0)), t);
+});
+
+test('a command over its timeout is stopped and reported as timed out', async () => {
+  if (!fleet) return;
+  const t = await pool.forHost(fleetHost(fleet, 0));
+  const start = Date.now();
+  const r = await t.exec('exec sleep 30', { timeoutMs: 300 });
+  assert.is(r.timedOut, true);
+  assert.is(r.exitCode, null);
+  assert.ok(Date.now() - start < 5_000, `stopped in ${Date.now() - start} ms`);
+  assert.is((await t.exec('echo still usable')).stdout, 'still usable\n');
+});
+
+test('aborting a command stops it and says so', async () => {
+  if (!fleet) return;
+  const t = await pool.forHost(fleetHost(fleet, 0));
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 200);
+  const r = await t.exec('exec sleep 30', { signal: ac.signal });
+  assert.is(r.aborted, true);
+  assert.is(r.exitCode, null);
+});
+
+test('a connection cut mid-command fails as "connection lost during <command>", then the next command reconnects', async () => {
+  if (!fleet) return;
+  const t = await pool.forHost(fleetHost(fleet, 0));
+  const running = t.exec('sleep 20');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(dropConnections(fleet.hosts[0]!) > 0, 'an sshd session process was killed');
+  const err = await running.then(() => undefined, (e: unknown) => e);
+  assert.instance(err, TransportError);
+  assert.is((err as TransportError).kind, 'connection-lost');
+  assert.match((err as TransportError).message, 'connection lost during `sleep 20`');
+  const again = await t.exec('echo back');
+  assert.is(again.stdout, 'back\n');
+});
+
+test.run();
