@@ -1,0 +1,169 @@
+// One action step on one host: resume record, guards, skip_if, --check, confirm, then the action
+// with retries/until under one timeout, and the step.start/step.end events around it all.
+import { RefusedError } from '../model/errors.js';
+import type { StepRef, StepStatus } from '../model/events.js';
+import type { ActionStep, Template } from '../model/runbook.js';
+import type { ActionContext, ActionResult } from '../actions/action.js';
+import type { Become, Transport } from '../ports/transport.js';
+import { buildScope } from '../plan/scope.js';
+import { REDACTED } from './redact.js';
+import { refKey } from './resume-state.js';
+import type { HostCtx, WalkResult } from './context.js';
+import { attempt, formatMs } from './attempt.js';
+
+export interface StepCall {
+  step: ActionStep;
+  key: string;
+  layers: Array<Record<string, Template>>;
+  become: boolean;
+}
+
+function registered(step: ActionStep, status: StepStatus, r: ActionResult | undefined): Record<string, unknown> {
+  return { ...(r?.data ?? {}), status, changed: status === 'changed', failed: status === 'failed', skipped: status === 'skipped' };
+}
+
+/** Run one action step; 'failed' means the host's walk must stop (or rescue). */
+export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkResult> {
+  const { run, host } = hc;
+  const { step, key } = call;
+  const { ports, opts } = run;
+  const ref: StepRef = { phase: hc.phase, phaseName: hc.phaseName, step: key, stepName: step.name, action: step.action, host: host.name };
+
+  const prior = opts.resume?.records.get(refKey(key, host.name));
+  if (prior?.state === 'done') {
+    if (step.register && prior.result) hc.runtime[step.register] = prior.result;
+    if (prior.facts) Object.assign(hc.runtime, prior.facts);
+    return 'ok';
+  }
+  if (prior?.state === 'in-flight' && !step.skipIf && !step.idempotent && !opts.resume!.rerun.has(refKey(key, host.name))) {
+    const id = opts.resume!.runId;
+    throw new RefusedError(
+      `step ${key} "${step.name}" on host ${host.name} was running when run ${id} stopped; it has no skip_if and is not marked idempotent, so it may have half-run`,
+      `check ${host.name}, then run \`runbook resume ${id} --mark-done ${key}@${host.name}\` if it finished, or \`runbook resume ${id} --rerun ${key}@${host.name}\` to run it again`,
+    );
+  }
+
+  const started = ports.clock.now();
+  run.emit({ kind: 'step.start', ts: started, changes: step.changes, ...ref });
+  const end = (status: StepStatus, message?: string, r?: ActionResult, ignored?: boolean): void => {
+    const data = registered(step, status, r);
+    if (step.register) hc.runtime[step.register] = data;
+    if (r?.facts) Object.assign(hc.runtime, r.facts);
+    if (step.secret) run.redactor.add(r?.data ?? {});
+    run.counts[status]++;
+    run.emit({
+      kind: 'step.end',
+      ts: ports.clock.now(),
+      status,
+      duration_ms: ports.clock.now() - started,
+      ...(message ? { message: step.secret && status !== 'failed' ? REDACTED : message } : {}),
+      ...(step.register ? { result: step.secret ? { secret: REDACTED, status } : data } : {}),
+      ...(r?.facts ? { facts: step.secret ? Object.fromEntries(Object.keys(r.facts).map((k) => [k, REDACTED])) : r.facts } : {}),
+      ...(ignored ? { ignored: true } : {}),
+      ...ref,
+    });
+  };
+
+  const tpl = ports.templates;
+  let scope: Record<string, unknown>;
+  let args: Record<string, unknown> = {};
+  const action = ports.actions.get(step.action);
+  try {
+    scope = buildScope(tpl, { ...opts, host, templateLayers: call.layers, runtime: hc.runtime }, { runtime: 'error' });
+    if (step.when && !tpl.evalBool(step.when, scope)) return (end('skipped', `when: ${step.when} is false`), 'ok');
+    if (step.unless && tpl.evalBool(step.unless, scope)) return (end('skipped', `unless: ${step.unless} is true`), 'ok');
+    if (!action) throw new Error(`unknown action ${step.action} (see \`runbook actions\`)`);
+    for (const [k, v] of Object.entries(step.args)) args[k] = tpl.render(v, scope, { shell: action.shellArgs?.includes(k) ?? false, pos: step.pos, runtime: 'error' });
+  } catch (e) {
+    return fail(`cannot evaluate the step: ${(e as Error).message}`);
+  }
+
+  function fail(message: string, r?: ActionResult): WalkResult {
+    end('failed', message, r, step.ignoreErrors);
+    if (step.ignoreErrors) return 'ok';
+    if (!run.stop) run.stop = { status: 'failed', message: `host ${host.name}, step ${key} "${step.name}": ${message}` };
+    return 'failed';
+  }
+
+  const become: Become | undefined = (step.become ?? call.become)
+    ? { method: 'sudo', ...(opts.becomePassword !== undefined ? { password: opts.becomePassword } : {}) }
+    : undefined;
+
+  // One deadline for the whole step, retries and skip_if included.
+  const ctl = new AbortController();
+  const deadline = started + step.timeoutMs;
+  let timedOut = false;
+  const onRunAbort = () => ctl.abort(run.abort.signal.reason);
+  if (run.abort.signal.aborted) onRunAbort();
+  run.abort.signal.addEventListener('abort', onRunAbort, { once: true });
+  const timer = new AbortController();
+  ports.clock.sleep(step.timeoutMs, timer.signal).then(
+    () => { timedOut = true; ctl.abort(new Error('timeout')); },
+    () => {},
+  );
+  const why = () => (timedOut ? `timed out after ${formatMs(step.timeoutMs)} (raise the step's timeout:)` : 'interrupted');
+
+  let transport: Promise<Transport> | undefined;
+  const ctx: ActionContext = {
+    host,
+    transport: () => (transport ??= ports.pool.forHost(host)),
+    kube: () => ports.kube(),
+    local: () => ports.local(),
+    clock: ports.clock,
+    signal: ctl.signal,
+    deadline,
+    check: opts.check,
+    ...(become ? { become } : {}),
+    output: (stream, line) => { if (!step.secret) run.emit({ kind: 'step.output', ts: ports.clock.now(), stream, line, ...ref }); },
+    progress: (message) => run.emit({ kind: 'step.progress', ts: ports.clock.now(), message, ...ref }),
+    runDir: opts.runDir,
+    defer: (cleanup) => { run.deferred.push(cleanup); },
+    vars: scope,
+    evaluate: (expr) => tpl.evalExpr(expr, scope),
+  };
+
+  try {
+    if (step.skipIf) {
+      const cmd = String(tpl.render(step.skipIf, scope, { shell: true, pos: step.pos, runtime: 'error' }));
+      const t = await ctx.transport();
+      const r = await t.exec(cmd, { signal: ctl.signal, timeoutMs: Math.max(1, deadline - ports.clock.now()), ...(become ? { become } : {}) });
+      if (r.aborted || r.timedOut) return fail(why());
+      if (r.exitCode === 0) return (end('skipped', `already done (skip_if: ${cmd})`), 'ok');
+    }
+    if (opts.check && step.changes) return (end('skipped', `would change: ${action!.describe(args)}`), 'ok');
+    if (step.confirm) {
+      const yes = await ports.confirm({ host: host.name, step: step.name, question: step.confirm });
+      if (!yes) return fail(`not confirmed: ${step.confirm}`);
+    }
+    const out = await attempt(hc, call, ctx, action!, args, scope);
+    if (ctl.signal.aborted) return fail(why(), out.result);
+    if (out.status === 'failed') return fail(out.message ?? 'failed', out.result);
+    let status = out.status;
+    if (status === 'changed' && !step.changes) status = 'ok';
+    end(status, out.result?.message, out.result);
+    return 'ok';
+  } catch (e) {
+    if (e instanceof RefusedError) {
+      end('failed', e.message);
+      throw e;
+    }
+    if (ctl.signal.aborted) return fail(why());
+    return fail((e as Error).message ?? String(e));
+  } finally {
+    timer.abort();
+    run.abort.signal.removeEventListener('abort', onRunAbort);
+  }
+}
+
+/** A step that failed before it could start (e.g. its loop cannot be evaluated). */
+export function reportStepFailure(hc: HostCtx, step: ActionStep, key: string, message: string): WalkResult {
+  const { run, host } = hc;
+  const ref: StepRef = { phase: hc.phase, phaseName: hc.phaseName, step: key, stepName: step.name, action: step.action, host: host.name };
+  const ts = run.ports.clock.now();
+  run.emit({ kind: 'step.start', ts, changes: step.changes, ...ref });
+  run.counts.failed++;
+  run.emit({ kind: 'step.end', ts, status: 'failed', duration_ms: 0, message, ...(step.ignoreErrors ? { ignored: true } : {}), ...ref });
+  if (step.ignoreErrors) return 'ok';
+  if (!run.stop) run.stop = { status: 'failed', message: `host ${host.name}, step ${key} "${step.name}": ${message}` };
+  return 'failed';
+}

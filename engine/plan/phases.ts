@@ -1,0 +1,73 @@
+// Phases as they run: looping phases expanded per item, host patterns resolved (with --limit)
+// and split into batches. Shared by plan (placeholder mode) and exec (run-time mode).
+import type { Host, Inventory } from '../model/inventory.js';
+import type { Phase, Runbook, Template } from '../model/runbook.js';
+import { splitBatches } from './batches.js';
+import type { HostSelector, RenderOptions, TemplateEngine } from './deps.js';
+import { buildScope } from './scope.js';
+import { loopItems } from './steps.js';
+
+export interface PhaseRun {
+  phase: Phase;
+  /** Index of the loop item for a looping phase. */
+  iter?: number;
+  item?: unknown;
+  /** Phase vars plus the loop variable (templates). */
+  vars: Record<string, Template>;
+  hosts: Host[];
+  batches: Host[][];
+  /** Why the phase has no hosts or could not be expanded. */
+  problem?: string;
+}
+
+export interface PhaseContext {
+  runbook: Runbook;
+  inventory: Inventory;
+  extraVars: Record<string, unknown>;
+  limit?: string;
+  runId: string;
+  runDir: string;
+  check: boolean;
+  templates: TemplateEngine;
+  selectHosts: HostSelector;
+}
+
+function resolveHosts(c: PhaseContext, phase: Phase, vars: Record<string, Template>, opts: RenderOptions): { hosts: Host[]; problem?: string } {
+  let pattern = phase.hosts;
+  if (pattern.includes('{{')) {
+    const scope = buildScope(c.templates, { ...c, templateLayers: [vars] }, opts);
+    pattern = String(c.templates.render(pattern, scope, { ...opts, pos: phase.pos }));
+  }
+  const sel = c.selectHosts(pattern, c.inventory, c.limit);
+  return sel.problem ? { hosts: sel.hosts, problem: sel.problem } : { hosts: sel.hosts };
+}
+
+/** Every phase execution in order. Throws on a template error (exec); plan passes placeholder mode. */
+export function expandPhases(c: PhaseContext, opts: RenderOptions = {}): PhaseRun[] {
+  const out: PhaseRun[] = [];
+  for (const phase of c.runbook.phases) {
+    const runs: Array<{ iter?: number; item?: unknown; vars: Record<string, Template> }> = [];
+    if (phase.loop) {
+      const scope = buildScope(c.templates, { ...c, templateLayers: [phase.vars] }, opts);
+      const li = loopItems(c.templates, phase.loop, scope, opts);
+      if (li.kind === 'runtime') {
+        out.push({ phase, vars: phase.vars, hosts: [], batches: [], problem: `loop over ${li.text} is known only at run time` });
+        continue;
+      }
+      li.items.forEach((item, iter) => runs.push({ iter, item, vars: { ...phase.vars, [phase.loop!.var]: item } }));
+    } else {
+      runs.push({ vars: phase.vars });
+    }
+    for (const r of runs) {
+      const { hosts, problem } = resolveHosts(c, phase, r.vars, opts);
+      const run: PhaseRun = { phase, vars: r.vars, hosts, batches: splitBatches(hosts, phase.serial) };
+      if (r.iter !== undefined) {
+        run.iter = r.iter;
+        run.item = r.item;
+      }
+      if (problem) run.problem = problem;
+      out.push(run);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,80 @@
+// The variables a step sees on a host, by precedence (lowest first): param defaults and runbook
+// vars < inventory (all < group < host, already merged into host.vars) < phase vars < step vars
+// (outer block first) < -e < registered results and facts. Template-valued layers are rendered
+// against the merged scope, a few passes deep, so `k8s_minor: "{{minor target_version}}"` sees
+// a target_version given with -e.
+import type { Host, Inventory } from '../model/inventory.js';
+import type { Runbook, Template } from '../model/runbook.js';
+import type { RenderOptions, TemplateEngine } from './deps.js';
+
+export interface ScopeInput {
+  runbook: Runbook;
+  inventory: Inventory;
+  /** Undefined for run-level scopes (phase loop items, phase host patterns). */
+  host?: Host;
+  extraVars: Record<string, unknown>;
+  runId: string;
+  runDir: string;
+  check: boolean;
+  /** Phase vars, then each enclosing block's vars, then the step's own (templates). */
+  templateLayers: Array<Record<string, Template>>;
+  /** Registered results and `set` facts of this host, in the order they were set. */
+  runtime?: Record<string, unknown>;
+}
+
+const MAX_PASSES = 5;
+
+function hasTemplate(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('{{');
+  if (Array.isArray(v)) return v.some(hasTemplate);
+  if (v && typeof v === 'object') return Object.values(v).some(hasTemplate);
+  return false;
+}
+
+/** Build the scope for one host (or the run) with every template variable rendered. */
+export function buildScope(t: TemplateEngine, s: ScopeInput, opts: RenderOptions = {}): Record<string, unknown> {
+  const { runbook, inventory, host } = s;
+  const groups: Record<string, string[]> = Object.fromEntries(Object.entries(inventory.groups).map(([k, g]) => [k, g.hosts]));
+  groups['all'] ??= inventory.hosts.map((h) => h.name);
+  const hostvars = Object.fromEntries(inventory.hosts.map((h) => [h.name, h.vars]));
+  const merged: Record<string, unknown> = {
+    groups,
+    hostvars,
+    run_id: s.runId,
+    run_dir: s.runDir,
+    check_mode: s.check,
+  };
+  if (host) {
+    merged['inventory_hostname'] = host.name;
+    merged['node_name'] = host.name;
+  }
+  const templated = new Map<string, Template>();
+  const layer = (vars: Record<string, unknown>, isTemplate: boolean) => {
+    for (const [k, v] of Object.entries(vars)) {
+      merged[k] = v;
+      if (isTemplate && hasTemplate(v)) templated.set(k, v);
+      else templated.delete(k);
+    }
+  };
+  const defaults: Record<string, unknown> = {};
+  for (const p of Object.values(runbook.params)) if (p.default !== undefined) defaults[p.name] = p.default;
+  layer(defaults, true);
+  layer(runbook.vars, true);
+  layer(host ? host.vars : inventory.vars, false);
+  for (const l of s.templateLayers) layer(l, true);
+  layer(s.extraVars, false);
+  layer(s.runtime ?? {}, false);
+
+  // Render until stable: a var may refer to another template var defined in any layer.
+  for (let pass = 0; pass < MAX_PASSES && templated.size; pass++) {
+    let changed = false;
+    const snapshot = { ...merged };
+    for (const [k, raw] of templated) {
+      const v = t.render(raw, snapshot, opts);
+      if (JSON.stringify(v) !== JSON.stringify(merged[k])) changed = true;
+      merged[k] = v;
+    }
+    if (!changed) break;
+  }
+  return merged;
+}

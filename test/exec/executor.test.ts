@@ -1,0 +1,141 @@
+// The executor's order of work and failure rules, with a fake clock and a scripted transport.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { RefusedError } from '../../engine/model/errors.js';
+import type { Action } from '../../engine/actions/action.js';
+import { block, inventory, phase, runbook, serial, sh } from '../fakes/build.js';
+import { run } from '../fakes/harness.js';
+
+const inv3 = inventory({ workers: ['w1', 'w2', 'w3'] });
+
+test('steps run in order on each host, one host at a time by default', async () => {
+  const rb = runbook([phase('workers', [sh('echo one', { name: 'one' }), sh('echo two', { name: 'two' })])]);
+  const h = await run(rb, inv3);
+  assert.is(h.summary.status, 'ok');
+  assert.equal(h.pool.log.map((c) => `${c.host}:${c.command}`), ['w1:echo one', 'w1:echo two', 'w2:echo one', 'w2:echo two', 'w3:echo one', 'w3:echo two']);
+  assert.equal(h.summary.counts, { ok: 0, changed: 6, skipped: 0, failed: 0 });
+});
+
+test('a failed host stops the run: the next host is never touched, the error names host, step, command, exit code and stderr', async () => {
+  const rb = runbook([phase('workers', [sh('upgrade-node', { name: 'Upgrade' })]), phase('all', [sh('echo later')])]);
+  const h = await run(rb, inv3, { rules: [{ match: 'upgrade-node', host: 'w2', exitCode: 3, stderr: 'line 1\nE: dpkg was interrupted\n' }] });
+  assert.is(h.summary.status, 'failed');
+  assert.equal(h.pool.commands('w3'), []);
+  assert.not.ok(h.pool.log.some((c) => c.command === 'echo later'));
+  const msg = h.summary.message ?? '';
+  for (const part of ['w2', 'Upgrade', 'upgrade-node', 'exited 3', 'E: dpkg was interrupted']) assert.ok(msg.includes(part), `${part} in ${msg}`);
+  assert.is(h.summary.hint, 'runbook resume 20261125-1432-ab12');
+});
+
+test('serial ramp [1, 50%] over 5 hosts gives batches 1, 2, 2 and a failing batch stops later batches', async () => {
+  const inv = inventory({ web: ['a', 'b', 'c', 'd', 'e'] });
+  const ok = await run(runbook([phase('web', [sh('true')], { serial: serial(1, '50%') })]), inv);
+  const batches = ok.events.flatMap((e) => (e.kind === 'batch.start' ? [e.hosts.join(',')] : []));
+  assert.equal(batches, ['a', 'b,c', 'd,e']);
+  const bad = await run(runbook([phase('web', [sh('true')], { serial: serial(1, '50%') })]), inv, { rules: [{ match: 'true', host: 'b', exitCode: 1 }] });
+  assert.equal(bad.pool.commands('d'), []);
+  assert.equal(bad.pool.commands('c'), ['true'], 'the other host of the failing batch finishes its batch');
+});
+
+test('max_fail_percentage 50: one of four hosts failing lets the run go on without it, and the run ends failed', async () => {
+  const inv = inventory({ web: ['a', 'b', 'c', 'd'] });
+  const rb = runbook([phase('web', [sh('step1'), sh('step2')], { serial: serial(4), maxFailPercentage: 50 }), phase('web', [sh('phase2')])]);
+  const h = await run(rb, inv, { rules: [{ match: 'step1', host: 'a', exitCode: 1 }] });
+  assert.equal(h.pool.commands('a'), ['step1']);
+  assert.equal(h.pool.commands('d'), ['step1', 'step2', 'phase2']);
+  assert.is(h.summary.status, 'failed');
+});
+
+test('with forks 1 and max_fail 0, a host of the batch not yet started never starts after a failure', async () => {
+  const inv = inventory({ web: ['a', 'b', 'c'] }, { forks: 1 });
+  const h = await run(runbook([phase('web', [sh('go')], { serial: serial('100%') })]), inv, { rules: [{ match: 'go', host: 'a', exitCode: 1 }] });
+  assert.equal(h.pool.commands('b'), []);
+  assert.equal(h.pool.commands('c'), []);
+});
+
+test('block, rescue and always run in that order; a rescued failure does not fail the run', async () => {
+  const rb = runbook([
+    phase('workers', [
+      block({ block: [sh('b1', { name: 'b1' }), sh('b2-fails', { name: 'b2' }), sh('b3', { name: 'b3' })], rescue: [sh('r1', { name: 'r1' })], always: [sh('a1', { name: 'a1' })] }),
+      sh('after', { name: 'after' }),
+    ]),
+  ]);
+  const h = await run(rb, inventory({ workers: ['w1'] }), { rules: [{ match: 'b2-fails', exitCode: 1 }] });
+  assert.equal(h.pool.commands('w1'), ['b1', 'b2-fails', 'r1', 'a1', 'after']);
+  assert.is(h.summary.status, 'ok');
+});
+
+test('always runs when the block fails without rescue, and the host still fails', async () => {
+  const rb = runbook([phase('workers', [block({ block: [sh('boom')], always: [sh('cleanup')] }), sh('never')])]);
+  const h = await run(rb, inventory({ workers: ['w1'] }), { rules: [{ match: 'boom', exitCode: 2 }] });
+  assert.equal(h.pool.commands('w1'), ['boom', 'cleanup']);
+  assert.is(h.summary.status, 'failed');
+});
+
+test('when/unless guard steps; ignore_errors records the failure and goes on', async () => {
+  const rb = runbook([
+    phase('workers', [
+      sh('gpu-only', { when: "inventory_hostname == 'w2'" }),
+      sh('not-w1', { unless: "inventory_hostname == 'w1'" }),
+      sh('flaky', { ignoreErrors: true }),
+      sh('next'),
+    ]),
+  ]);
+  const h = await run(rb, inventory({ workers: ['w1', 'w2'] }), { rules: [{ match: 'flaky', exitCode: 1 }] });
+  assert.equal(h.pool.commands('w1'), ['flaky', 'next']);
+  assert.equal(h.pool.commands('w2'), ['gpu-only', 'not-w1', 'flaky', 'next']);
+  assert.is(h.summary.status, 'ok');
+  assert.ok(h.events.some((e) => e.kind === 'step.end' && e.status === 'failed' && e.ignored));
+});
+
+test('register stores the result for later steps on the same host only', async () => {
+  const rb = runbook([
+    phase('workers', [
+      sh('hostname', { register: 'hn' }),
+      sh('echo {{hn.stdout}} rc={{hn.rc}}', { when: 'hn.rc == 0' }),
+    ]),
+  ]);
+  const h = await run(rb, inventory({ workers: ['w1', 'w2'] }), { rules: [{ match: 'hostname', respond: (_c, _n, host) => ({ stdout: `${host}.internal\n` }) }] });
+  assert.equal(h.pool.commands('w1'), ['hostname', "echo w1.internal rc=0"]);
+  assert.equal(h.pool.commands('w2'), ['hostname', "echo w2.internal rc=0"]);
+});
+
+test('a template value reaches the shell quoted: "; rm -rf /" stays one literal argument', async () => {
+  const rb = runbook([phase('workers', [sh('echo {{name}}')])]);
+  const h = await run(rb, inventory({ workers: ['w1'] }), { extraVars: { name: '; rm -rf /' } });
+  assert.equal(h.pool.commands('w1'), ["echo '; rm -rf /'"]);
+});
+
+test('tags: --tags runs matching (and always-tagged) steps, --skip-tags wins', async () => {
+  const steps = [sh('pre', { tags: ['preflight'] }), sh('up', { tags: ['upgrade'] }), sh('log', { tags: ['always'] }), sh('plain')];
+  const t = await run(runbook([phase('workers', steps)]), inventory({ workers: ['w1'] }), { tags: ['upgrade'] });
+  assert.equal(t.pool.commands('w1'), ['up', 'log']);
+  const s = await run(runbook([phase('workers', steps)]), inventory({ workers: ['w1'] }), { skipTags: ['upgrade'] });
+  assert.equal(s.pool.commands('w1'), ['pre', 'log', 'plain']);
+});
+
+test('an action refusing (lock held) ends the run refused and nothing else starts', async () => {
+  const refuse: Action = {
+    name: 'lock', summary: 'test lock', changes: true, schema: {},
+    describe: () => 'take the lock',
+    run: async () => { throw new RefusedError('lock held by ops@other since 14:02', 'wait for their run, or break the lock'); },
+  };
+  const h = await run(runbook([phase('workers', [{ ...sh('x'), action: 'lock', args: {} }, sh('after')])]), inv3, { extraActions: [refuse] });
+  assert.is(h.summary.status, 'refused');
+  assert.ok(h.summary.message?.includes('lock held'));
+  assert.equal(h.pool.log, []);
+});
+
+test('deferred clean-ups run once at the end, also when the run fails', async () => {
+  let cleaned = 0;
+  const takes: Action = {
+    name: 'take', summary: 'takes something', changes: false, schema: {},
+    describe: () => 'take',
+    run: async (ctx) => { ctx.defer(async () => { cleaned++; }); return { status: 'ok', data: {} }; },
+  };
+  const h = await run(runbook([phase('workers', [{ ...sh('x'), action: 'take', args: {}, changes: false }, sh('boom')])]), inventory({ workers: ['w1'] }), { extraActions: [takes], rules: [{ match: 'boom', exitCode: 1 }] });
+  assert.is(h.summary.status, 'failed');
+  assert.is(cleaned, 1);
+});
+
+test.run();
