@@ -130,6 +130,10 @@ export function connectHop(hostName: string, hop: Hop, agentSock: string | undef
     });
     client.on('error', (err: Error & { level?: string; code?: string }) => {
       if (hostKeyError) return fail(hostKeyError);
+      if (/too many authentication failures/i.test(err.message)) {
+        return fail(new TransportError('auth', hostName, `${place} gave up: too many authentication failures for user ${hop.user} (offered: ${auth.offered.join('; ')})`,
+          'name the right key with identity_file (IdentityFile) and set identities_only: true (IdentitiesOnly yes) so the agent\'s other keys are not tried first'));
+      }
       if (err.level === 'client-authentication') {
         return fail(new TransportError('auth', hostName, `${place} refused every key offered for user ${hop.user}: ${auth.offered.join('; ')}`,
           'check the user and that the public key is in ~/.ssh/authorized_keys on the host'));
