@@ -1,0 +1,113 @@
+// `deprecations`: objects that use API versions removed by the target version, found the way
+// kubent does — the last-applied-configuration annotation of served objects, and Helm 3 release
+// Secrets/ConfigMaps — and saying which objects could not be checked. Read-only.
+import { removedBy } from '../../data/removed-apis.js';
+import type { ApiResource, KubeObject } from '../../ports/kube.js';
+import type { Action, ActionResult } from '../action.js';
+import { decodeHelmRelease, lastApplied, manifestDocs, removedRule } from './deprecations-scan.js';
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+interface Finding {
+  kind: string;
+  name: string;
+  namespace: string | null;
+  api_version: string;
+  removed_in: string;
+  replacement: string;
+  source: string;
+}
+
+export const deprecations: Action<{ target_version: string }> = {
+  name: 'deprecations',
+  summary: 'Find objects using API versions removed by the target Kubernetes version (last-applied annotations, Helm releases)',
+  changes: false,
+  shorthand: 'target_version',
+  schema: { type: 'object', required: ['target_version'], additionalProperties: false, properties: { target_version: { type: 'string', minLength: 1 } } },
+  describe: (a) => `scan for APIs removed by Kubernetes ${a.target_version} (last-applied annotations, Helm 3 releases)`,
+  async run(ctx, a): Promise<ActionResult> {
+    const rules = removedBy(a.target_version);
+    const kube = await ctx.kube();
+    const findings: Finding[] = [];
+    const unchecked: Array<{ kind: string; count: number; reason: string }> = [];
+    let checked = 0;
+
+    // 1. Served objects of the kinds the rules name: the manifest that created them is in the
+    //    last-applied annotation (objects applied any other way are invisible: counted as unchecked).
+    const kinds = new Set(rules.map((r) => r.kind));
+    const served = await kube.discoverResources(ctx.signal);
+    const seen = new Set<string>();
+    const toList: ApiResource[] = [];
+    for (const r of served) {
+      const key = `${r.group}/${r.plural}`;
+      if (!kinds.has(r.kind) || !r.verbs.includes('list') || seen.has(key)) continue;
+      seen.add(key);
+      toList.push(r);
+    }
+    for (const r of toList) {
+      let objs: KubeObject[];
+      try {
+        objs = await kube.listResource({ group: r.group, version: r.version, plural: r.plural }, ctx.signal);
+      } catch (e) {
+        unchecked.push({ kind: r.kind, count: -1, reason: `cannot list ${r.plural}: ${(e as Error).message}` });
+        continue;
+      }
+      let without = 0;
+      for (const o of objs) {
+        const md = (o.metadata ?? {}) as { name?: string; namespace?: string; annotations?: Record<string, string> };
+        const la = lastApplied(md.annotations?.[LAST_APPLIED]);
+        if (!la) {
+          without++;
+          continue;
+        }
+        checked++;
+        const rule = removedRule(la.apiVersion, la.kind, rules);
+        if (rule) findings.push({ kind: la.kind, name: md.name ?? '?', namespace: md.namespace ?? null, api_version: la.apiVersion, removed_in: rule.removedIn, replacement: rule.replacement, source: 'last-applied-configuration' });
+      }
+      if (without > 0) unchecked.push({ kind: r.kind, count: without, reason: 'no last-applied-configuration annotation (created without kubectl apply)' });
+    }
+
+    // 2. Helm 3 releases (deployed only): every document of the rendered manifest.
+    const releases: Array<{ data?: string; storage: 'secret' | 'configmap'; ref: string }> = [];
+    const sel = 'owner=helm,status=deployed';
+    try {
+      for (const s of await kube.listSecrets({ labelSelector: sel }, ctx.signal)) releases.push({ data: s.data.release, storage: 'secret', ref: `${s.namespace}/${s.name}` });
+    } catch (e) {
+      unchecked.push({ kind: 'HelmRelease(Secret)', count: -1, reason: `cannot list Secrets: ${(e as Error).message}` });
+    }
+    try {
+      for (const c of await kube.listResource({ group: '', version: 'v1', plural: 'configmaps', labelSelector: sel }, ctx.signal)) {
+        const data = (c as { data?: Record<string, string> }).data;
+        releases.push({ data: data?.release, storage: 'configmap', ref: `${c.metadata?.namespace ?? ''}/${c.metadata?.name ?? ''}` });
+      }
+    } catch (e) {
+      unchecked.push({ kind: 'HelmRelease(ConfigMap)', count: -1, reason: `cannot list ConfigMaps: ${(e as Error).message}` });
+    }
+    let helmChecked = 0;
+    for (const rel of releases) {
+      if (!rel.data) continue;
+      let decoded;
+      try {
+        decoded = decodeHelmRelease(rel.data, rel.storage);
+      } catch (e) {
+        unchecked.push({ kind: 'HelmRelease', count: 1, reason: `${rel.ref}: cannot decode: ${(e as Error).message}` });
+        continue;
+      }
+      helmChecked++;
+      for (const d of manifestDocs(decoded.manifest)) {
+        const rule = removedRule(d.apiVersion, d.kind, rules);
+        if (rule) {
+          findings.push({ kind: d.kind, name: d.name ?? '?', namespace: d.namespace ?? decoded.namespace, api_version: d.apiVersion, removed_in: rule.removedIn, replacement: rule.replacement, source: `helm release ${decoded.namespace}/${decoded.name} (revision ${decoded.version})` });
+        }
+      }
+    }
+
+    const data = { target_version: a.target_version, findings, unchecked, checked_objects: checked, helm_releases: helmChecked, rules: rules.length };
+    const gaps = unchecked.length ? ` Not checked: ${unchecked.map((u) => `${u.count >= 0 ? `${u.count} ` : ''}${u.kind} (${u.reason})`).join('; ')}.` : '';
+    if (findings.length === 0) {
+      return { status: 'ok', message: `no APIs removed by ${a.target_version} in use (${checked} objects, ${helmChecked} Helm releases checked).${gaps}`, data };
+    }
+    const list = findings.map((f) => `${f.kind} ${f.namespace ? `${f.namespace}/` : ''}${f.name} uses ${f.api_version} (removed in ${f.removed_in}; use ${f.replacement}; from ${f.source})`);
+    return { status: 'failed', message: `${findings.length} object${findings.length === 1 ? '' : 's'} must be migrated before ${a.target_version}: ${list.join('; ')}.${gaps}`, data };
+  },
+};

@@ -1,0 +1,76 @@
+// `wait_node`: wait until a node is Ready (or NotReady) and, optionally, its kubelet reports a
+// given version. Polls through ctx.clock; reports every change; the timeout error says what was
+// last seen.
+import type { NodeInfo } from '../../ports/kube.js';
+import type { Action, ActionResult } from '../action.js';
+import { boolSchema, deadlineFor, durationSchema, parseDuration, secs, sleepUntil, toBool } from './common.js';
+
+export interface WaitNodeArgs {
+  node: string;
+  ready?: boolean | string;
+  /** kubelet version, "1.31.2" or "v1.31.2". */
+  version?: string;
+  timeout?: string | number;
+  /** Poll interval (default 2s). */
+  interval?: string | number;
+}
+
+const norm = (v: string) => (v.startsWith('v') ? v : `v${v}`);
+
+function describeNode(n: NodeInfo | undefined): string {
+  if (!n) return 'not found';
+  return `${n.ready ? 'Ready' : `NotReady${n.readyReason ? ` (${n.readyReason})` : ''}`}, kubelet ${n.kubeletVersion || 'unknown'}${n.unschedulable ? ', cordoned' : ''}`;
+}
+
+export const waitNode: Action<WaitNodeArgs> = {
+  name: 'wait_node',
+  summary: 'Wait until a node is Ready and its kubelet runs the given version',
+  changes: false,
+  shorthand: 'node',
+  schema: {
+    type: 'object',
+    required: ['node'],
+    additionalProperties: false,
+    properties: { node: { type: 'string', minLength: 1 }, ready: boolSchema, version: { type: 'string' }, timeout: durationSchema, interval: durationSchema },
+  },
+  describe: (a) => `wait until node ${a.node} is ${toBool(a.ready, true) ? 'Ready' : 'NotReady'}${a.version ? ` at kubelet ${norm(a.version)}` : ''} (timeout ${String(a.timeout ?? '300s')})`,
+  async run(ctx, a): Promise<ActionResult> {
+    const started = ctx.clock.now();
+    const wantReady = toBool(a.ready, true);
+    const want = a.version ? norm(a.version) : undefined;
+    const deadline = deadlineFor(ctx, parseDuration(a.timeout ?? '300s', 'timeout'));
+    const interval = parseDuration(a.interval ?? '2s', 'interval');
+    const kube = await ctx.kube();
+    let last = '';
+    let node: NodeInfo | undefined;
+    for (let i = 0; i < 1_000_000; i++) {
+      try {
+        node = await kube.getNode(a.node, ctx.signal);
+      } catch (e) {
+        if (ctx.signal.aborted) throw e;
+        // The API server itself may be restarting during a control-plane upgrade: keep waiting.
+        const seen = `API unreachable: ${(e as Error).message}`;
+        if (seen !== last) ctx.progress(`node ${a.node}: ${seen}`);
+        last = seen;
+        if (!(await sleepUntil(ctx, interval, deadline))) break;
+        continue;
+      }
+      const seen = describeNode(node);
+      if (seen !== last) ctx.progress(`node ${a.node}: ${seen}`);
+      last = seen;
+      if (node && node.ready === wantReady && (!want || node.kubeletVersion === want)) {
+        return {
+          status: 'ok',
+          message: `node ${a.node} is ${seen} after ${secs(ctx.clock.now() - started)}`,
+          data: { node: a.node, ready: node.ready, kubelet_version: node.kubeletVersion, unschedulable: node.unschedulable, waited_ms: ctx.clock.now() - started },
+        };
+      }
+      if (!(await sleepUntil(ctx, interval, deadline))) break;
+    }
+    return {
+      status: 'failed',
+      message: `node ${a.node} was not ${wantReady ? 'Ready' : 'NotReady'}${want ? ` at kubelet ${want}` : ''} within ${secs(ctx.clock.now() - started)}; last seen: ${last || 'nothing'}. Check the kubelet on the node (journalctl -u kubelet).`,
+      data: { node: a.node, ready: node?.ready ?? false, kubelet_version: node?.kubeletVersion ?? '', last_seen: last, waited_ms: ctx.clock.now() - started },
+    };
+  },
+};
