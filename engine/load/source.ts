@@ -55,6 +55,23 @@ export class YamlSource {
     return this.pos(path);
   }
 
+  /** Where the text of a scalar starts (after an opening quote; first content line of a block scalar). */
+  textPos(path: DataPath): SourcePos {
+    const node = this.node(path);
+    if (!isScalar(node) || !node.range) return this.pos(path);
+    const start = node.range[0];
+    if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') return this.at(start + 1);
+    if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
+      const nl = this.text.indexOf('\n', start);
+      if (nl >= 0) {
+        let i = nl + 1;
+        while (this.text[i] === ' ') i++;
+        return this.at(i);
+      }
+    }
+    return this.at(start);
+  }
+
   /** Position of the value at a path; falls back to the nearest enclosing node that exists. */
   pos(path: DataPath): SourcePos {
     for (let n = path.length; n >= 0; n--) {

@@ -51,6 +51,14 @@ interface StepBase {
   vars: Record<string, Template>;
   /** Repeat the step for each item (`loop:` + `loop_var:`, default var `item`). */
   loop?: Loop;
+  /** For a step that came from `include:` (a block of the included steps): the included file. */
+  from?: string;
+  /**
+   * Where each template of the step starts in its file, keyed by field: "name", "when", "unless",
+   * "until", "skipIf", "confirm", "loop", "vars.NAME", "args.KEY[.SUBKEY|.INDEX…]". Pass it as
+   * render()'s `pos` so an undefined variable is reported at FILE:LINE:COL.
+   */
+  positions?: Record<string, SourcePos>;
 }
 
 /** `loop:` — a list (or a template rendering to a list, possibly known only at run time). */
@@ -90,6 +98,12 @@ export interface Phase {
   /** Repeat the whole phase for each item (e.g. one upgrade hop per minor); ids get the index. */
   loop?: Loop;
   pos: SourcePos;
+  /** Bare expression: run the phase only if true (set on an `import:`, applies to each imported phase). */
+  when?: string;
+  /** For phases inlined by `import:`: the imported file. */
+  from?: string;
+  /** Where each template starts: "hosts", "when", "loop", "vars.NAME" (see StepBase.positions). */
+  positions?: Record<string, SourcePos>;
 }
 
 export interface Runbook {
