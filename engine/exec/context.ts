@@ -79,6 +79,8 @@ export interface HostCtx {
   phaseIter?: number;
   /** Registered results and facts of this host (carried across phases). */
   runtime: Record<string, unknown>;
+  /** Facts actions reported for this host (`set`, cluster facts), seen as `facts.x` too. */
+  facts: Record<string, unknown>;
 }
 
 /** How a step (or a block) ended for the host's walk. */

@@ -50,7 +50,7 @@ export async function execute(ports: ExecutorPorts, opts: RunOptions, redactor =
   });
 
   const failedHosts = new Set<string>();
-  const runtime = new Map<string, Record<string, unknown>>();
+  const runtime = new Map<string, { vars: Record<string, unknown>; facts: Record<string, unknown> }>();
   try {
     const phaseRuns = expandPhases({ ...opts, templates: ports.templates, selectHosts: ports.selectHosts }, { runtime: 'error' });
     phases: for (const pr of phaseRuns) {
@@ -72,8 +72,8 @@ export async function execute(ports: ExecutorPorts, opts: RunOptions, redactor =
               // A host not yet started when the batch went over its threshold never starts.
               if (abort.signal.aborted || overThreshold(failed, batch.length, pr.phase.maxFailPercentage)) return;
               let rt = runtime.get(host.name);
-              if (!rt) runtime.set(host.name, (rt = {}));
-              const hc: HostCtx = { run, host, phase: pr.phase.index, phaseName: pr.phase.name, runtime: rt, ...(pr.iter !== undefined ? { phaseIter: pr.iter } : {}) };
+              if (!rt) runtime.set(host.name, (rt = { vars: {}, facts: {} }));
+              const hc: HostCtx = { run, host, phase: pr.phase.index, phaseName: pr.phase.name, runtime: rt.vars, facts: rt.facts, ...(pr.iter !== undefined ? { phaseIter: pr.iter } : {}) };
               try {
                 const r = await walkSteps(hc, pr.phase.steps, { layers: [pr.vars], tags: pr.phase.tags, become: pr.phase.become || host.become });
                 if (r === 'failed') {

@@ -32,7 +32,10 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
   const prior = opts.resume?.records.get(refKey(key, host.name));
   if (prior?.state === 'done') {
     if (step.register && prior.result) hc.runtime[step.register] = prior.result;
-    if (prior.facts) Object.assign(hc.runtime, prior.facts);
+    if (prior.facts) {
+      Object.assign(hc.runtime, prior.facts);
+      Object.assign(hc.facts, prior.facts);
+    }
     return 'ok';
   }
   if (prior?.state === 'in-flight' && !step.skipIf && !step.idempotent && !opts.resume!.rerun.has(refKey(key, host.name))) {
@@ -48,7 +51,10 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
   const end = (status: StepStatus, message?: string, r?: ActionResult, ignored?: boolean): void => {
     const data = registered(step, status, r);
     if (step.register) hc.runtime[step.register] = data;
-    if (r?.facts) Object.assign(hc.runtime, r.facts);
+    if (r?.facts) {
+      Object.assign(hc.runtime, r.facts);
+      Object.assign(hc.facts, r.facts);
+    }
     if (step.secret) run.redactor.add(r?.data ?? {});
     run.counts[status]++;
     run.emit({
@@ -69,7 +75,7 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
   let args: Record<string, unknown> = {};
   const action = ports.actions.get(step.action);
   try {
-    scope = buildScope(tpl, { ...opts, host, templateLayers: call.layers, runtime: hc.runtime }, { runtime: 'error' });
+    scope = buildScope(tpl, { ...opts, host, templateLayers: call.layers, runtime: hc.runtime, facts: hc.facts }, { runtime: 'error' });
     if (step.when && !tpl.evalBool(step.when, scope)) return (end('skipped', `when: ${step.when} is false`), 'ok');
     if (step.unless && tpl.evalBool(step.unless, scope)) return (end('skipped', `unless: ${step.unless} is true`), 'ok');
     if (!action) throw new Error(`unknown action ${step.action} (see \`runbook actions\`)`);

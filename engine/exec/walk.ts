@@ -22,7 +22,7 @@ async function walkBlock(hc: HostCtx, step: BlockStep, f: Frame): Promise<WalkRe
   const { run } = hc;
   const inner: Frame = { layers: [...f.layers, step.vars], tags: [...f.tags, ...step.tags], become: step.become ?? f.become };
   if (step.when || step.unless) {
-    const scope = buildScope(run.ports.templates, { ...run.opts, host: hc.host, templateLayers: inner.layers, runtime: hc.runtime }, { runtime: 'error' });
+    const scope = buildScope(run.ports.templates, { ...run.opts, host: hc.host, templateLayers: inner.layers, runtime: hc.runtime, facts: hc.facts }, { runtime: 'error' });
     const t = run.ports.templates;
     const skip = (step.when && !t.evalBool(step.when, scope)) || (step.unless && t.evalBool(step.unless, scope));
     if (skip) return 'ok';
@@ -59,7 +59,7 @@ export async function walkSteps(hc: HostCtx, steps: Step[], f: Frame): Promise<W
     const run = hc.run;
     let items: unknown[];
     try {
-      const scope = buildScope(run.ports.templates, { ...run.opts, host: hc.host, templateLayers: [...f.layers, step.vars], runtime: hc.runtime }, { runtime: 'error' });
+      const scope = buildScope(run.ports.templates, { ...run.opts, host: hc.host, templateLayers: [...f.layers, step.vars], runtime: hc.runtime, facts: hc.facts }, { runtime: 'error' });
       const li = loopItems(run.ports.templates, step.loop, scope, { runtime: 'error' });
       items = li.kind === 'items' ? li.items : [];
     } catch (e) {

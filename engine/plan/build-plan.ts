@@ -88,6 +88,7 @@ function runtimeStandIns(t: TemplateEngine, steps: Step[], out: Record<string, u
 
 interface Walk {
   runtime: Record<string, unknown>;
+  facts: unknown;
   input: PlanInput;
   host: Host;
   phaseIter?: number;
@@ -114,7 +115,7 @@ function planStep(w: Walk, step: Step, loop?: { index: number; var: string; item
   if (step.confirm) base.confirm = step.confirm;
   if (step.register) base.register = step.register;
   try {
-    const scope = buildScope(input.templates, { ...input, runId: '⟨run_id⟩', runDir: '⟨run_dir⟩', check: false, host, templateLayers: layers, runtime: w.runtime }, PLACEHOLDER);
+    const scope = buildScope(input.templates, { ...input, runId: '⟨run_id⟩', runDir: '⟨run_dir⟩', check: false, host, templateLayers: layers, runtime: w.runtime, facts: w.facts }, PLACEHOLDER);
     if (step.skipIf) base.skipIf = String(input.templates.render(step.skipIf, scope, { ...PLACEHOLDER, shell: true, pos: step.pos }));
     if (step.kind === 'block') {
       const inner: Walk = { ...w, layers, become, tags: base.tags };
@@ -145,7 +146,7 @@ function planSteps(w: Walk, steps: Step[]): PlanStep[] {
       out.push(planStep(w, step));
       continue;
     }
-    const scope = buildScope(w.input.templates, { ...w.input, runId: '⟨run_id⟩', runDir: '⟨run_dir⟩', check: false, host: w.host, templateLayers: [...w.layers, step.vars], runtime: w.runtime }, PLACEHOLDER);
+    const scope = buildScope(w.input.templates, { ...w.input, runId: '⟨run_id⟩', runDir: '⟨run_dir⟩', check: false, host: w.host, templateLayers: [...w.layers, step.vars], runtime: w.runtime, facts: w.facts }, PLACEHOLDER);
     let li;
     try {
       li = loopItems(w.input.templates, step.loop, scope, PLACEHOLDER);
@@ -180,7 +181,7 @@ export function buildPlan(input: PlanInput): Plan {
         batches: r.batches.map((batch) =>
           batch.map((host) => ({
             host: host.name,
-            steps: planSteps({ runtime, input, host, become: r.phase.become || host.become, layers: [r.vars], tags: r.phase.tags, ...(r.iter !== undefined ? { phaseIter: r.iter } : {}) }, r.phase.steps),
+            steps: planSteps({ runtime, facts: input.templates.runtimeValue('facts'), input, host, become: r.phase.become || host.become, layers: [r.vars], tags: r.phase.tags, ...(r.iter !== undefined ? { phaseIter: r.iter } : {}) }, r.phase.steps),
           })),
         ),
       };

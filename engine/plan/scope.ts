@@ -20,6 +20,8 @@ export interface ScopeInput {
   templateLayers: Array<Record<string, Template>>;
   /** Registered results and `set` facts of this host, in the order they were set. */
   runtime?: Record<string, unknown>;
+  /** `facts`: what actions reported about the host and cluster (`set`, cluster facts); a stand-in in plan. */
+  facts?: unknown;
 }
 
 const MAX_PASSES = 5;
@@ -43,6 +45,7 @@ export function buildScope(t: TemplateEngine, s: ScopeInput, opts: RenderOptions
     run_id: s.runId,
     run_dir: s.runDir,
     check_mode: s.check,
+    facts: s.facts ?? {},
   };
   if (host) {
     merged['inventory_hostname'] = host.name;

@@ -1,0 +1,103 @@
+// The run journal on disk: .runbook/runs/<id>/ (0700) with inputs.json, events.jsonl (append-only,
+// fsync'd at every step start/end so a crash loses nothing that matters) and report.md (0600).
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunEvent, RunEventKind } from '../model/events.js';
+
+/** What a run was started with, enough for `resume` to start it again the same way. */
+export interface RunInputs {
+  version: 1;
+  runId: string;
+  createdAt: string;
+  /** Working directory the paths below are relative to (they are stored absolute anyway). */
+  cwd: string;
+  runbook: string;
+  /** Every runbook file read (imports, includes) with its SHA-256. */
+  sources: Array<{ file: string; sha256: string }>;
+  inventory: { file: string; sha256: string } | { lab: string };
+  /** -e variables; secret-looking names have ‹redacted› values and are listed in secretVars. */
+  extraVars: Record<string, unknown>;
+  secretVars: string[];
+  options: { check: boolean; limit?: string; tags: string[]; skipTags: string[]; yes: boolean; askBecomePass: boolean; json: boolean };
+}
+
+/** Whether an event must be on disk before the run goes on (the resume decisions rest on these). */
+const DURABLE: { [K in RunEventKind]: boolean } = {
+  'run.start': true,
+  'phase.start': false,
+  'batch.start': false,
+  'step.start': true,
+  'step.output': false,
+  'step.progress': false,
+  'step.end': true,
+  warning: false,
+  'run.end': true,
+};
+
+export const DEFAULT_RUNS_DIR = join('.runbook', 'runs');
+
+export class FileJournal {
+  private fd: number | undefined;
+
+  private constructor(readonly dir: string) {
+    this.fd = openSync(join(dir, 'events.jsonl'), 'a', 0o600);
+  }
+
+  /** Create the run's directory and write its inputs. */
+  static create(runsDir: string, inputs: RunInputs): FileJournal {
+    const dir = join(runsDir, inputs.runId);
+    mkdirSync(runsDir, { recursive: true, mode: 0o700 });
+    mkdirSync(dir, { mode: 0o700 });
+    writeFileSync(join(dir, 'inputs.json'), `${JSON.stringify(inputs, null, 2)}\n`, { mode: 0o600 });
+    return new FileJournal(dir);
+  }
+
+  /** Re-open an existing run's journal to append to it (resume, --mark-done). */
+  static open(dir: string): FileJournal {
+    return new FileJournal(dir);
+  }
+
+  append(e: RunEvent): void {
+    if (this.fd === undefined) return;
+    writeSync(this.fd, `${JSON.stringify(e)}\n`);
+    if (DURABLE[e.kind]) fsyncSync(this.fd);
+  }
+
+  writeFile(name: string, text: string): void {
+    writeFileSync(join(this.dir, name), text, { mode: 0o600 });
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+/** The journal's events; a torn last line (the process died mid-write) is ignored. */
+export function readEvents(dir: string): RunEvent[] {
+  const p = join(dir, 'events.jsonl');
+  if (!existsSync(p)) return [];
+  const out: RunEvent[] = [];
+  for (const line of readFileSync(p, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as RunEvent);
+    } catch {
+      /* torn write at a crash */
+    }
+  }
+  return out;
+}
+
+export function readInputs(dir: string): RunInputs {
+  return JSON.parse(readFileSync(join(dir, 'inputs.json'), 'utf8')) as RunInputs;
+}
+
+/** Run ids under runsDir, oldest first (ids sort by time). */
+export function listRuns(runsDir: string): string[] {
+  if (!existsSync(runsDir)) return [];
+  return readdirSync(runsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(runsDir, d.name, 'inputs.json')))
+    .map((d) => d.name)
+    .sort();
+}

@@ -1,0 +1,62 @@
+// buildPlan renders every command for its host without running anything; run-time values show
+// as ⟨register.x⟩ / ⟨facts.x⟩.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { allActions } from '../../engine/actions/registry.js';
+import { buildPlan } from '../../engine/plan/build-plan.js';
+import { renderPlanText } from '../../engine/plan/render-plan.js';
+import { action, block, inventory, phase, runbook, serial, sh } from '../fakes/build.js';
+import { simpleSelect, templates } from '../fakes/harness.js';
+
+const actions = new Map(allActions.map((a) => [a.name, a]));
+const inv = inventory({ control_plane: ['cp1'], workers: ['w1', 'w2', 'w3'] }, { hostVars: { w2: { node_name: 'w2.internal' } } });
+
+function plan(rb: ReturnType<typeof runbook>, extraVars: Record<string, unknown> = {}, limit?: string) {
+  return buildPlan({ runbook: rb, inventory: inv, extraVars, ...(limit ? { limit } : {}), actions, templates, selectHosts: simpleSelect });
+}
+
+test('phases × batches × hosts × steps with each command rendered for its host', () => {
+  const rb = runbook([
+    phase('control_plane', [sh('kubeadm upgrade apply v{{v}} -y')]),
+    phase('workers', [sh('kubectl drain {{node_name}}', { name: 'Drain' })], { serial: serial(2) }),
+  ]);
+  const p = plan(rb, { v: '1.31.4' });
+  assert.is(p.phases.length, 2);
+  assert.equal(p.phases[1]!.batches.map((b) => b.map((h) => h.host)), [['w1', 'w2'], ['w3']]);
+  assert.is(p.phases[0]!.batches[0]![0]!.steps[0]!.describe, 'kubeadm upgrade apply v1.31.4 -y');
+  const w2 = p.phases[1]!.batches[0]![1]!;
+  assert.is(w2.steps[0]!.describe, 'kubectl drain w2.internal');
+  const text = renderPlanText(p);
+  assert.ok(text.includes('$ kubectl drain w2.internal'), text);
+  assert.ok(text.includes('Batch 2/2: w3'), text);
+});
+
+test('registered results and facts are shown as run-time placeholders', () => {
+  const rb = runbook([
+    phase('workers', [
+      sh('kubelet --version', { register: 'ver', changes: false }),
+      sh('echo {{ver.stdout}}'),
+      action('set', { target: '1.31' }),
+      sh('echo {{facts.server_version}} {{target}}'),
+    ]),
+  ]);
+  const steps = plan(rb).phases[0]!.batches[0]![0]!.steps;
+  assert.is(steps[1]!.describe, 'echo ⟨register.ver.stdout⟩');
+  assert.is(steps[3]!.describe, 'echo ⟨facts.server_version⟩ ⟨facts.target⟩');
+});
+
+test('--limit narrows every phase; blocks show their rescue and always parts', () => {
+  const rb = runbook([phase('workers', [block({ block: [sh('a')], rescue: [sh('r')], always: [sh('z')] })])]);
+  const p = plan(rb, {}, 'w3');
+  assert.equal(p.phases[0]!.hosts, ['w3']);
+  const text = renderPlanText(p);
+  for (const part of ['block:', 'rescue:', 'always:', '$ r']) assert.ok(text.includes(part), part);
+});
+
+test('a skip_if is rendered shell-quoted; a value with a quote stays one argument', () => {
+  const rb = runbook([phase('workers', [sh('touch {{f}}', { skipIf: 'test -f {{f}}' })])]);
+  const s = plan(rb, { f: "it's here" }).phases[0]!.batches[0]![0]!.steps[0]!;
+  assert.is(s.skipIf, "test -f 'it'\\''s here'");
+});
+
+test.run();
