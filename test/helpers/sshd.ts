@@ -3,7 +3,7 @@
 // Everything started is stopped by PID (stop(), and on process exit). Returns undefined when
 // /usr/sbin/sshd is missing so callers can print `SKIP: sshd not installed (...)`.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -170,10 +170,12 @@ export async function startSshd(opts: SshdOptions = {}): Promise<SshdFleet | und
   if (!existsSync(SSHD)) return undefined;
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // privilege separation dir
   const dir = mkdtempSync(join(tmpdir(), 'runbook-sshd-'));
+  // sshd reads authorized_keys as the logging-in user: tests that add users need to reach it.
+  chmodSync(dir, 0o755);
   const keyPath = join(dir, 'id_ed25519');
   await keygen(keyPath);
   const authorized = join(dir, 'authorized_keys');
-  writeFileSync(authorized, readFileSync(`${keyPath}.pub`));
+  writeFileSync(authorized, readFileSync(`${keyPath}.pub`), { mode: 0o644 });
   const count = opts.count ?? 1;
   const hosts: SshdHost[] = [];
   let stopped = false;
