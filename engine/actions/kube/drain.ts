@@ -22,6 +22,8 @@ export interface DrainArgs {
   disable_eviction?: boolean | string;
   /** Seconds: pods deleting for longer than this are not waited for. */
   skip_wait_for_delete_timeout?: number | string;
+  /** How soon to ask again after a PodDisruptionBudget refused an eviction (default 5s, as kubectl). */
+  retry_interval?: string | number;
 }
 
 export const drain: Action<DrainArgs> = {
@@ -43,6 +45,7 @@ export const drain: Action<DrainArgs> = {
       pod_selector: { type: 'string' },
       disable_eviction: boolSchema,
       skip_wait_for_delete_timeout: intSchema,
+      retry_interval: durationSchema,
     },
   },
   describe(a) {
@@ -100,7 +103,7 @@ export const drain: Action<DrainArgs> = {
       useDelete,
       deadline,
       skipWaitForDeleteTimeoutSeconds: opts.skipWaitForDeleteTimeoutSeconds,
-      retryMs: 5000,
+      retryMs: parseDuration(a.retry_interval ?? '5s', 'retry_interval'),
       pollMs: 250,
     }, { progress: (m) => ctx.progress(m) });
     ctx.signal.throwIfAborted();

@@ -1,0 +1,103 @@
+// Integration tests of cordon, uncordon and drain against the lab's API server through the real
+// client-node adapter: filters refuse before any eviction, PDB-blocked pods wait and time out
+// cleanly with the PDB named, a drain evicts and waits by UID.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { kubeActions } from '../../engine/actions/kube/index.js';
+import { labAvailable, makeContext, startLab, type Lab } from './harness.js';
+
+const act = (n: string) => kubeActions.find((a) => a.name === n)!;
+let lab: Lab | undefined;
+const skip = !(await labAvailable());
+
+test.before(async () => {
+  if (!skip) lab = await startLab({ faults: { pdbBlocked: [] } });
+});
+test.after(async () => {
+  await lab?.stop();
+});
+
+test('cordon and uncordon are idempotent: changed, then ok', async () => {
+  if (skip) return console.log('SKIP: engine/lab/cluster is not built');
+  const ctx = makeContext(lab!.kube);
+  assert.is((await act('cordon').run(ctx, { node: 'worker-3' })).status, 'changed');
+  assert.is((await lab!.kube.getNode('worker-3'))!.unschedulable, true);
+  assert.is((await act('cordon').run(ctx, { node: 'worker-3' })).status, 'ok');
+  assert.is((await act('uncordon').run(ctx, { node: 'worker-3' })).status, 'changed');
+  assert.is((await lab!.kube.getNode('worker-3'))!.unschedulable, false);
+  assert.is((await act('uncordon').run(ctx, { node: 'worker-3' })).status, 'ok');
+  const missing = await act('cordon').run(ctx, { node: 'nope' });
+  assert.is(missing.status, 'failed');
+  assert.match(missing.message!, /node nope not found/);
+});
+
+test('drain refuses emptyDir pods before evicting anything and leaves the node cordoned', async () => {
+  if (skip) return;
+  const ctx = makeContext(lab!.kube);
+  const before = await lab!.kube.listPods({ node: 'worker-1' });
+  const r = await act('drain').run(ctx, { node: 'worker-1', timeout: '10s' });
+  assert.is(r.status, 'failed');
+  assert.match(r.message!, /default\/cache-[a-z0-9-]+: uses emptyDir volume scratch/);
+  assert.match(r.message!, /Nothing was evicted/);
+  assert.equal((r.data.evicted as string[]).length, 0);
+  const after = await lab!.kube.listPods({ node: 'worker-1' });
+  assert.equal(after.map((p) => p.uid).sort(), before.map((p) => p.uid).sort());
+  assert.is((await lab!.kube.getNode('worker-1'))!.unschedulable, true);
+  await act('uncordon').run(ctx, { node: 'worker-1' });
+});
+
+test('drain with a PDB at disruptionsAllowed 0 waits, names the PDB, times out and stays cordoned', async () => {
+  if (skip) return;
+  lab!.faults.pdbBlocked.push('default/web');
+  try {
+    const ctx = makeContext(lab!.kube);
+    const webPod = (await lab!.kube.listPods({ node: 'worker-1' })).find((p) => p.name.startsWith('web-'))!;
+    const t0 = Date.now();
+    const r = await act('drain').run(ctx, { node: 'worker-1', delete_emptydir_data: true, timeout: '3s' });
+    const took = Date.now() - t0;
+    assert.is(r.status, 'failed');
+    assert.ok(took >= 2900 && took < 6000, `bounded by the timeout, took ${took} ms`);
+    assert.match(r.message!, new RegExp(`timed out .* default/${webPod.name} \\(eviction refused by PDB default/web\\)`));
+    assert.match(r.message!, /PodDisruptionBudgets holding them: default\/web/);
+    assert.match(r.message!, /stays cordoned/);
+    assert.ok(ctx.progressLog.some((m) => /PDB default\/web blocks default\/web-/.test(m)), ctx.progressLog.join('\n'));
+    const remaining = r.data.remaining as Array<{ pod: string; pdbs: string[] }>;
+    assert.equal(remaining.map((x) => x.pod), [`default/${webPod.name}`]);
+    assert.equal(remaining[0]!.pdbs, ['default/web']);
+    // The others went; the web pod is still there, and the node is still cordoned.
+    assert.ok((r.data.evicted as string[]).some((p) => p.startsWith('default/db-')));
+    assert.ok(await lab!.kube.getPod('default', webPod.name));
+    assert.is((await lab!.kube.getNode('worker-1'))!.unschedulable, true);
+  } finally {
+    lab!.faults.pdbBlocked.length = 0;
+  }
+});
+
+test('drain evicts, waits for each pod by UID (a StatefulSet pod comes back under its name) and reports', async () => {
+  if (skip) return;
+  const ctx = makeContext(lab!.kube);
+  const r = await act('drain').run(ctx, { node: 'worker-2', delete_emptydir_data: true, grace_period: 0, timeout: '20s' });
+  assert.is(r.status, 'changed', r.message);
+  const evicted = r.data.evicted as string[];
+  assert.ok(evicted.some((p) => /^default\/db-\d$/.test(p)), evicted.join());
+  const skipped = r.data.skipped as Array<{ pod: string; reason: string }>;
+  assert.ok(skipped.some((s) => s.pod.startsWith('kube-system/kube-proxy-') && s.reason === 'DaemonSet-managed'));
+  assert.is(typeof r.data.duration_ms, 'number');
+  const left = (await lab!.kube.listPods({ node: 'worker-2' })).filter((p) => !p.owners.some((o) => o.kind === 'DaemonSet'));
+  assert.equal(left.map((p) => p.name), []);
+  // Again: nothing left to evict, node already cordoned → ok.
+  const again = await act('drain').run(ctx, { node: 'worker-2', delete_emptydir_data: true, timeout: '5s' });
+  assert.is(again.status, 'ok');
+  await act('uncordon').run(ctx, { node: 'worker-2' });
+});
+
+test('drain without ignore_daemonsets refuses DaemonSet pods', async () => {
+  if (skip) return;
+  const ctx = makeContext(lab!.kube);
+  const r = await act('drain').run(ctx, { node: 'worker-3', ignore_daemonsets: false, delete_emptydir_data: true, timeout: '5s' });
+  assert.is(r.status, 'failed');
+  assert.match(r.message!, /kube-system\/kube-proxy-[a-z0-9]+.*managed by DaemonSet/);
+  await act('uncordon').run(ctx, { node: 'worker-3' });
+});
+
+test.run();
