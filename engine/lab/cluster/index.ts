@@ -79,6 +79,7 @@ export function createCluster(opts: CreateClusterOptions): LabCluster {
   }
   ctx.instant = false;
   ageOffset = 0;
+  manager.startResync();
 
   const hook: WriteHook = (resource, before, after) => {
     if (resource !== 'nodes' || !before || !after) return;

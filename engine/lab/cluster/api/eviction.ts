@@ -43,7 +43,7 @@ export function evict(ctx: ControllerContext, namespace: string, name: string, b
   const allowed = Math.min(status.disruptionsAllowed, numbers.disruptionsAllowed);
   if (allowed <= 0) {
     throw new ApiError(429, 'TooManyRequests', TOO_MANY, {
-      causes: [{ reason: 'DisruptionBudget', message: `The disruption budget ${pdb.metadata.name} needs ${status.desiredHealthy} healthy pods and has ${status.currentHealthy} currently` }],
+      causes: [{ reason: 'DisruptionBudget', message: `The disruption budget ${pdb.metadata.name} needs ${numbers.desiredHealthy} healthy pods and has ${numbers.currentHealthy} currently` }],
     });
   }
   store.update('poddisruptionbudgets', {

@@ -16,6 +16,17 @@ export class ControllerManager {
 
   constructor(private readonly ctx: ControllerContext, private readonly kubelets: Kubelets, private readonly recorder: Recorder) {}
 
+  /**
+   * Faults are edited from outside (tests, the control endpoint) without a store write, so a pass
+   * also runs every resyncMs (like the controllers' periodic resync). Cleared with the timers.
+   */
+  startResync(resyncMs = 1000): void {
+    this.ctx.timers.afterReal(resyncMs, () => {
+      this.kick();
+      this.startResync(resyncMs);
+    });
+  }
+
   /** Ask for a pass soon (coalesced). */
   kick(): void {
     if (this.running || this.scheduled) return;
