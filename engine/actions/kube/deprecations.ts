@@ -54,7 +54,9 @@ export const deprecations: Action<{ target_version: string }> = {
       }
       let without = 0;
       for (const o of objs) {
-        const md = (o.metadata ?? {}) as { name?: string; namespace?: string; annotations?: Record<string, string> };
+        const md = (o.metadata ?? {}) as { name?: string; namespace?: string; annotations?: Record<string, string>; ownerReferences?: Array<{ controller?: boolean }> };
+        // Objects a controller made (ReplicaSets of Deployments, …) were never written by a person.
+        if (md.ownerReferences?.some((r) => r.controller)) continue;
         const la = lastApplied(md.annotations?.[LAST_APPLIED]);
         if (!la) {
           without++;
@@ -64,7 +66,7 @@ export const deprecations: Action<{ target_version: string }> = {
         const rule = removedRule(la.apiVersion, la.kind, rules);
         if (rule) findings.push({ kind: la.kind, name: md.name ?? '?', namespace: md.namespace ?? null, api_version: la.apiVersion, removed_in: rule.removedIn, replacement: rule.replacement, source: 'last-applied-configuration' });
       }
-      if (without > 0) unchecked.push({ kind: r.kind, count: without, reason: 'no last-applied-configuration annotation (created without kubectl apply)' });
+      if (without > 0) unchecked.push({ kind: r.kind, count: without, reason: 'no last-applied-configuration annotation: not created with kubectl apply' });
     }
 
     // 2. Helm 3 releases (deployed only): every document of the rendered manifest.

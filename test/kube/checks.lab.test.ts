@@ -1,0 +1,128 @@
+// Integration tests of the read-only checks against the lab: version, wait_node, pods, pdb_check,
+// capacity_check (with a GPU node), addons and deprecations (the lab's 'deprecated-apis' set).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { kubeActions } from '../../engine/actions/kube/index.js';
+import { labAvailable, makeContext, NODES, startLab, type Lab } from './harness.js';
+
+const act = (n: string) => kubeActions.find((a) => a.name === n)!;
+const skip = !(await labAvailable());
+let lab: Lab | undefined;
+
+test.before(async () => {
+  if (skip) return;
+  lab = await startLab({ nodes: [...NODES, { name: 'gpu-1', role: 'gpu', cpu: 16, memoryGi: 64, gpus: 2 }], workloads: 'deprecated-apis', faults: { neverReady: ['worker-3'] } });
+});
+test.after(async () => {
+  await lab?.stop();
+});
+
+test('version reports the server and every kubelet', async () => {
+  if (skip) return console.log('SKIP: engine/lab/cluster is not built');
+  const r = await act('version').run(makeContext(lab!.kube), {});
+  assert.is(r.status, 'ok');
+  assert.is(r.data.server_version, 'v1.30.4');
+  assert.is(r.data.server_minor, '1.30');
+  assert.equal(r.data.kubelet_versions, ['v1.30.4']);
+  assert.is((r.data.nodes as unknown[]).length, 5);
+  assert.is(r.data.all_ready, true);
+});
+
+test('wait_node follows a kubelet restart to Ready at the new version, reporting each change', async () => {
+  if (skip) return;
+  const ctx = makeContext(lab!.kube);
+  lab!.cluster.control.restartKubelet('worker-2', 'v1.31.1');
+  const r = await act('wait_node').run(ctx, { node: 'worker-2', version: '1.31.1', timeout: '20s', interval: '100ms' });
+  assert.is(r.status, 'ok', r.message);
+  assert.is(r.data.kubelet_version, 'v1.31.1');
+  assert.ok(ctx.progressLog.some((m) => /worker-2: NotReady/.test(m)), ctx.progressLog.join('\n'));
+  assert.ok(ctx.progressLog.some((m) => /worker-2: Ready, kubelet v1.31.1/.test(m)));
+});
+
+test('pods: kube-system is healthy; a pod that cannot be scheduled is named once past its grace', async () => {
+  if (skip) return;
+  const ctx = makeContext(lab!.kube);
+  const ok = await act('pods').run(ctx, { namespace: 'kube-system' });
+  assert.is(ok.status, 'ok', ok.message);
+  assert.ok((ok.data.count as number) > 5);
+  await lab!.kube.createPod('default', { metadata: { name: 'stuck' }, spec: { nodeSelector: { nowhere: 'true' }, containers: [{ name: 'c', image: 'busybox' }] } });
+  const bad = await act('pods').run(ctx, { namespace: 'default', grace: '0s' });
+  assert.is(bad.status, 'failed');
+  assert.match(bad.message!, /default\/stuck \(Pending for \d+s\)/);
+  assert.equal(bad.data.bad, [{ pod: 'default/stuck', reason: (bad.data.bad as Array<{ reason: string }>)[0]!.reason }]);
+  const waited = await act('pods').run(ctx, { namespace: 'default', grace: '0s', timeout: '1s' });
+  assert.is(waited.status, 'failed');
+  assert.match(waited.message!, /^after 1\.\ds:/);
+  await lab!.kube.deletePod('default', 'stuck', { gracePeriodSeconds: 0 });
+  const gpu = await act('pods').run(ctx, { namespace: 'gpu-operator', node: 'gpu-1', expect: 'running', timeout: '15s', min_pods: 3 });
+  assert.is(gpu.status, 'ok', gpu.message);
+});
+
+test('pdb_check names the budgets that would block a drain', async () => {
+  if (skip) return;
+  const ctx = makeContext(lab!.kube);
+  const fine = await act('pdb_check').run(ctx, { namespace: 'default' });
+  assert.is(fine.status, 'ok', fine.message);
+  await act('apply').run(ctx, { manifest: { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web-strict', namespace: 'default' }, spec: { maxUnavailable: 0, selector: { matchLabels: { app: 'web' } } } } });
+  const r = await act('pdb_check').run(ctx, {});
+  assert.is(r.status, 'failed');
+  assert.match(r.message!, /default\/web-strict \(maxUnavailable is 0\)/);
+  assert.ok((r.data.blocking as string[]).includes('default/web-strict'));
+  const web = (r.data.pdbs as Array<{ pdb: string; pods: string[] }>).find((p) => p.pdb === 'default/web')!;
+  assert.is(web.pods.length, 3);
+  const soft = await act('pdb_check').run(ctx, { fail_on_block: false });
+  assert.is(soft.status, 'ok');
+  await act('delete').run(ctx, { kind: 'PodDisruptionBudget', name: 'web-strict', namespace: 'default' });
+});
+
+test('capacity_check: a worker fits elsewhere; the only GPU node does not, naming its GPU pods', async () => {
+  if (skip) return;
+  const ctx = makeContext(lab!.kube);
+  const ok = await act('capacity_check').run(ctx, { node: 'worker-1' });
+  assert.is(ok.status, 'ok', ok.message);
+  const gpu = await act('capacity_check').run(ctx, { node: 'gpu-1' });
+  assert.is(gpu.status, 'failed');
+  assert.match(gpu.message!, /inference\/vllm-[a-z0-9-]+ \(/);
+  assert.match(gpu.message!, /nodeSelector nvidia\.com\/gpu\.present=true/);
+});
+
+test('addons: known addons checked against the target, unknown ones listed as unknown', async () => {
+  if (skip) return;
+  const ctx = makeContext(lab!.kube);
+  const now = await act('addons').run(ctx, { target_version: '1.30.9', namespaces: ['kube-system', 'gpu-operator'] });
+  assert.is(now.status, 'ok', now.message);
+  assert.match(now.message!, /unknown \(check by hand\): .*nvidia-driver-daemonset/);
+  const next = await act('addons').run(ctx, { target_version: '1.31' });
+  assert.is(next.status, 'failed');
+  assert.match(next.message!, /calico v3\.28\.1 \(kube-system\/DaemonSet\/calico-node\) supports Kubernetes 1\.28–1\.30/);
+  const images = next.data.images as Array<{ addon: string | null; status: string }>;
+  assert.ok(images.some((i) => i.addon === 'coredns' && i.status === 'supported'));
+  assert.ok(images.some((i) => i.addon === 'kube-proxy' && i.status === 'supported'));
+});
+
+test('deprecations finds the Helm release and the last-applied object, and says what it could not check', async () => {
+  if (skip) return;
+  const ctx = makeContext(lab!.kube);
+  const r = await act('deprecations').run(ctx, { target_version: '1.25' });
+  assert.is(r.status, 'failed');
+  const f = r.data.findings as Array<{ kind: string; name: string; api_version: string; source: string }>;
+  assert.ok(f.some((x) => x.kind === 'CronJob' && x.name === 'legacy-app-report' && x.api_version === 'batch/v1beta1' && /helm release legacy\/legacy-app/.test(x.source)));
+  assert.ok(f.some((x) => x.kind === 'PodDisruptionBudget' && x.name === 'legacy-app' && /helm/.test(x.source)));
+  assert.ok(f.some((x) => x.kind === 'PodDisruptionBudget' && x.name === 'legacy-budget' && x.source === 'last-applied-configuration'));
+  assert.match(r.message!, /must be migrated before 1\.25/);
+  assert.match(r.message!, /Not checked: .*\d+ PodDisruptionBudget \(no last-applied-configuration annotation/);
+  assert.not.match(r.message!, /ReplicaSet/);
+  const old = await act('deprecations').run(ctx, { target_version: '1.24' });
+  assert.is(old.status, 'ok', old.message);
+});
+
+// Last: worker-3 stays NotReady from here on (the neverReady fault).
+test('wait_node times out saying what it last saw', async () => {
+  if (skip) return;
+  lab!.cluster.control.restartKubelet('worker-3', 'v1.31.1');
+  const r = await act('wait_node').run(makeContext(lab!.kube), { node: 'worker-3', version: '1.31.1', timeout: '1s', interval: '100ms' });
+  assert.is(r.status, 'failed');
+  assert.match(r.message!, /worker-3 was not Ready at kubelet v1.31.1 within 1\.\ds; last seen: NotReady/);
+});
+
+test.run();
