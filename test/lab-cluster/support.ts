@@ -53,9 +53,10 @@ export interface Answer<T = any> { status: number; contentType: string; body: T;
 
 /** A minimal HTTPS client trusting the lab's CA, with the lab's token (or another, to test 401). */
 export class Api {
-  constructor(private readonly info: ListenInfo, private readonly token: string | undefined = info.token) {}
+  constructor(private readonly info: ListenInfo, private readonly token: string | null = info.token) {}
 
-  withToken(token: string | undefined): Api {
+  /** Another token, or null for none. */
+  withToken(token: string | null): Api {
     return new Api(this.info, token);
   }
 
@@ -64,7 +65,7 @@ export class Api {
       const data = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
       const req = request(`${this.info.url}${path}`, {
         method, ca: this.info.caPem, timeout: 10_000,
-        headers: { Accept: 'application/json', ...(data !== undefined ? { 'Content-Type': 'application/json' } : {}), ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}), ...headers },
+        headers: { Accept: 'application/json', ...(data !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(data)) } : {}), ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}), ...headers },
       }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
