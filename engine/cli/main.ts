@@ -1,3 +1,49 @@
-// Placeholder entry point until the CLI lands (issue 2).
-process.stderr.write('runbook: the CLI is being built; see README.md for what runs today.\n');
-process.exit(2);
+// The `runbook` command's entry point and composition root: argv → command, errors → exit code.
+// The only place that calls process.exit. Commands load lazily so `runbook --version` stays fast.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../paths.js';
+import { reportError, EXIT, UsageError } from './errors.js';
+
+type Command = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  validate: async () => (await import('./cmd-validate.js')).validateCommand,
+  plan: async () => (await import('./cmd-plan.js')).planCommand,
+  exec: async () => (await import('./cmd-exec.js')).execCommand,
+  resume: async () => (await import('./cmd-resume.js')).resumeCommand,
+  status: async () => (await import('./cmd-status.js')).statusCommand,
+  actions: async () => (await import('./cmd-actions.js')).actionsCommand,
+  lab: async () => (await import('../lab/cli.js')).labCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === '--version' || cmd === '-V' || cmd === 'version') {
+    const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+    process.stdout.write(`runbook ${pkg.version}\n`);
+    return EXIT.ok;
+  }
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    const { USAGE } = await import('./args.js');
+    (cmd === undefined ? process.stderr : process.stdout).write(USAGE);
+    return cmd === undefined ? EXIT.invalid : EXIT.ok;
+  }
+  const load = COMMANDS[cmd];
+  if (!load) throw new UsageError(`unknown command "${cmd}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
+  const run = await load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    const { USAGE } = await import('./args.js');
+    process.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  return run(rest);
+}
+
+let code: number;
+try {
+  code = await main(process.argv.slice(2));
+} catch (e) {
+  code = reportError(e, (s) => process.stderr.write(s));
+}
+process.exit(code);

@@ -1,0 +1,81 @@
+// Running a loaded runbook with a journal and reporters: shared by `exec` and `resume`.
+// Owns SIGINT (first: stop the running step and end the run as interrupted; second: exit now),
+// writes report.md at the end, and turns the run's status into the exit code.
+import { relative } from 'node:path';
+import { consoleReporter } from '../adapters/console-reporter.js';
+import { FileJournal, readEvents } from '../adapters/file-journal.js';
+import { markdownReport } from '../adapters/markdown-report.js';
+import { ndjsonReporter } from '../adapters/ndjson-reporter.js';
+import { execute } from '../exec/executor.js';
+import type { ResumeState } from '../exec/resume-state.js';
+import type { RunEvent } from '../model/events.js';
+import { InterruptedError } from '../model/errors.js';
+import { EXIT } from './errors.js';
+import type { Loaded } from './inputs.js';
+import { makeConfirm } from './prompt.js';
+import { makePorts, routingPool } from './wiring.js';
+import type { RunInputs } from '../adapters/file-journal.js';
+
+export interface RunRequest extends Loaded {
+  runId: string;
+  journal: FileJournal;
+  options: RunInputs['options'];
+  becomePassword?: string;
+  resume?: ResumeState;
+  /** Printed after the run (e.g. where the lab's records are). */
+  epilogue?: string;
+}
+
+export async function runWithJournal(req: RunRequest): Promise<number> {
+  const human = req.options.json ? process.stderr : process.stdout;
+  const con = consoleReporter({ stream: human });
+  const nd = req.options.json ? ndjsonReporter() : undefined;
+  const emit = (e: RunEvent) => {
+    req.journal.append(e);
+    con(e);
+    nd?.(e);
+  };
+  const interrupt = new AbortController();
+  let sigints = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (++sigints > 1) {
+      process.stderr.write(`\nrunbook: second ${sig}: exiting now; the journal may show the step in flight (resume will ask).\n`);
+      process.exit(EXIT.interrupted);
+    }
+    process.stderr.write(`\nrunbook: ${sig}: stopping the running step (again to exit at once)…\n`);
+    interrupt.abort(new InterruptedError(`interrupted by ${sig}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const pool = routingPool(req.inventory, req.becomePassword);
+  const ports = makePorts({ inventory: req.inventory, pool, selectHosts: req.selectHosts, emit, confirm: makeConfirm(req.options.yes, () => con.close()) });
+  try {
+    const summary = await execute(ports, {
+      runId: req.runId,
+      runDir: req.journal.dir,
+      runbook: req.runbook,
+      inventory: req.inventory,
+      extraVars: req.extraVars,
+      ...(req.options.limit ? { limit: req.options.limit } : {}),
+      check: req.options.check,
+      tags: req.options.tags,
+      skipTags: req.options.skipTags,
+      ...(req.becomePassword !== undefined ? { becomePassword: req.becomePassword } : {}),
+      signal: interrupt.signal,
+      ...(req.resume ? { resume: req.resume } : {}),
+    });
+    con.close();
+    req.journal.writeFile('report.md', markdownReport(readEvents(req.journal.dir)));
+    const rel = relative(process.cwd(), req.journal.dir) || req.journal.dir;
+    human.write(`Journal: ${rel}/ (events.jsonl, report.md)\n`);
+    if (req.epilogue) human.write(`${req.epilogue}\n`);
+    const code = { ok: EXIT.ok, failed: EXIT.failed, refused: EXIT.refused, interrupted: EXIT.interrupted } as const;
+    return code[summary.status];
+  } finally {
+    con.close();
+    req.journal.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await pool.closeAll().catch(() => undefined);
+  }
+}
