@@ -71,6 +71,7 @@ function normPhase(u: FileUnit, ctx: LoadCtx, path: DataPath, r: Record<string, 
   if (Array.isArray(r['steps']) && r['steps'].length === 0) ctx.problems.push({ pos: src.pos([...path, 'steps']), message: 'phase has no steps' });
   const positions: Record<string, SourcePos> = {};
   checkTemplates(u, ctx, [...path, 'hosts'], r['hosts'], 'hosts', positions);
+  if (r['hosts'] !== undefined) positions['hosts'] = src.textPos([...path, 'hosts']);
   checkTemplates(u, ctx, [...path, 'name'], r['name'], 'name', positions);
   checkTemplates(u, ctx, [...path, 'loop'], r['loop'], 'loop', positions);
   const vars = isMap(r['vars']) ? (r['vars'] as Record<string, Template>) : {};

@@ -157,11 +157,18 @@ export async function loadRunbook(file: string, opts: LoadRunbookOptions): Promi
   for (const p of phases) assignIds(p.steps, `p${p.index}.s`);
 
   const groups = new Set<string>();
+  const positions: Record<string, import('../model/errors.js').SourcePos> = {};
   let clusterVersion: string | undefined;
   for (const u of ctx.units.values()) {
     const req = u && isMap(u.value['requires']) ? u.value['requires'] : undefined;
     if (!u || !req) continue;
-    if (Array.isArray(req['groups'])) for (const g of req['groups']) if (typeof g === 'string') groups.add(g);
+    if (Array.isArray(req['groups'])) {
+      req['groups'].forEach((g, i) => {
+        if (typeof g !== 'string' || groups.has(g)) return;
+        positions[`requires.groups.${groups.size}`] = u.src.pos(['requires', 'groups', i]);
+        groups.add(g);
+      });
+    }
     if (typeof req['cluster_version'] === 'string') {
       if (!semver.validRange(req['cluster_version'])) {
         ctx.problems.push({ pos: u.src.pos(['requires', 'cluster_version']), message: `requires.cluster_version: "${req['cluster_version']}" is not a version range like ">=1.30.0 <1.31.0"` });
@@ -178,6 +185,7 @@ export async function loadRunbook(file: string, opts: LoadRunbookOptions): Promi
     requires: { groups: [...groups], ...(clusterVersion ? { clusterVersion } : {}) },
     vars: unit.vars,
     phases,
+    positions,
     sources: [...sources].map(([f, sha256]) => ({ file: f, sha256 })),
   };
   if (typeof unit.value['description'] === 'string') runbook.description = unit.value['description'];

@@ -115,6 +115,8 @@ export interface Runbook {
   requires: { groups: string[]; clusterVersion?: string };
   vars: Record<string, Template>;
   phases: Phase[];
+  /** Where things of the top-level file are written: "requires.groups.N", "requires.cluster_version". */
+  positions?: Record<string, SourcePos>;
   /** Every file read (top level, imports, includes) with its SHA-256, for resume's change check. */
   sources: Array<{ file: string; sha256: string }>;
 }
