@@ -11,10 +11,10 @@ import { LineSplitter } from './lines.js';
 /** After TERM, how long the process gets before the channel is closed, and then before we give up waiting. */
 const STOP_GRACE_MS = 2_000;
 
-function withEnv(command: string, env: Record<string, string> | undefined): string {
+function withEnv(host: string, command: string, env: Record<string, string> | undefined): string {
   if (!env || Object.keys(env).length === 0) return command;
   const bad = Object.keys(env).find((k) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k));
-  if (bad) throw new TransportError('config', '', `environment variable name ${JSON.stringify(bad)} is not valid in a shell`);
+  if (bad) throw new TransportError('config', host, `environment variable name ${JSON.stringify(bad)} is not valid in a shell`);
   return `export ${Object.entries(env).map(([k, v]) => `${k}=${shQuote(v)}`).join(' ')}; ${command}`;
 }
 
@@ -45,9 +45,9 @@ export function execOnClient(deps: ExecDeps, command: string, opts: ExecOptions 
   let wrap: BecomeWrap | undefined;
   let remote: string;
   try {
-    remote = withEnv(command, opts.env);
+    remote = withEnv(host, command, opts.env);
   } catch (e) {
-    return Promise.reject(new TransportError('config', host, (e as TransportError).message.replace(/^: /, '')));
+    return Promise.reject(e);
   }
   if (opts.become) {
     wrap = wrapBecome(remote, opts.become, deps.becomePassword);
