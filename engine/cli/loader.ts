@@ -1,6 +1,5 @@
 // The loading layer as the CLI uses it (engine/load/): runbooks, inventories, host patterns, -e.
-// Imported through a computed specifier while parts of load/ are still being built, with the
-// contract typed here; the CLI reports a clear error if a function is missing.
+// Loaded on first use (commands that need no runbook stay fast); the contract is typed here.
 import type { ActionCatalog } from '../model/action-spec.js';
 import type { Problem } from '../model/errors.js';
 import type { Host, Inventory } from '../model/inventory.js';
@@ -14,15 +13,8 @@ export interface LoaderApi {
   parseExtraVars(args: string[]): { vars: Record<string, unknown>; problems: Problem[] };
 }
 
-let cached: LoaderApi | undefined;
-
+/** The loader, typed against the contract above (a signature drift fails to compile here). */
 export async function loader(): Promise<LoaderApi> {
-  if (cached) return cached;
-  const spec = '../load/index.js';
-  const mod = (await import(spec)) as Partial<LoaderApi>;
-  for (const fn of ['loadRunbook', 'loadInventory', 'selectHosts', 'checkRunbookAgainstInventory', 'parseExtraVars'] as const) {
-    if (typeof mod[fn] !== 'function') throw new Error(`engine/load/index.js does not export ${fn} yet`);
-  }
-  cached = mod as LoaderApi;
-  return cached;
+  const mod: LoaderApi = await import('../load/index.js');
+  return mod;
 }
