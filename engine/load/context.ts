@@ -22,6 +22,8 @@ export interface LoadCtx {
   units: Map<string, FileUnit | null>;
   /** Absolute path of an import/include written in `from`, or undefined if no such file. */
   resolve(from: string, rel: string): string | undefined;
+  /** How a file is named in positions and messages. */
+  display(abs: string): string;
 }
 
 /** Keys a step may have besides its one action. Kept equal to the schema by test/load/schema.test.ts. */

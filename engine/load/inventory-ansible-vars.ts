@@ -43,7 +43,7 @@ export function ansibleSettings(vars: Record<string, PosValue>, problems: Proble
       case 'ansible_port':
       case 'ansible_ssh_port': {
         const n = typeof value === 'number' ? value : /^\d+$/.test(String(value).trim()) ? Number(String(value).trim()) : NaN;
-        if (!Number.isInteger(n) || n < 1 || n > 65535) problems.push({ pos, message: `${key}: "${String(value)}" is not a port (1-65535)` });
+        if (!Number.isInteger(n) || n < 1 || n > 65535) problems.push({ pos, message: `${key}: ${JSON.stringify(value)} is not a port (1-65535)` });
         else set('port', n, key, pos);
         break;
       }

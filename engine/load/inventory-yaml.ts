@@ -42,7 +42,7 @@ function nativeSettings(src: YamlSource, path: DataPath, m: Record<string, unkno
 export function readNative(src: YamlSource): { inventory?: Inventory; problems: Problem[] } {
   const b = new InventoryBuilder(src.file, 'native');
   const v = schemaValidator('inventory');
-  if (!v(src.value)) b.problems.push(...schemaProblems(v.errors, src, [], undefined, 'the inventory'));
+  if (!v(src.value)) b.problems.push(...schemaProblems(v.errors, src, [], undefined, ''));
   if (b.problems.length) return { problems: b.problems };
   const top = src.value as Record<string, unknown>;
   if (isMap(top['kube'])) {

@@ -5,12 +5,12 @@ import type { ParamSpec, ParamType } from '../model/runbook.js';
 import { hasTemplate } from '../template/index.js';
 import { parseDuration } from './duration.js';
 import type { YamlSource } from './source.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean, nearest } from './suggest.js';
 
 const VERSION = /^v?\d+\.\d+(\.\d+)?([-+][0-9A-Za-z.-]+)?$/;
 
 /** Why a value does not fit a param, or undefined if it fits. Template strings fit (checked at run time). */
-export function paramValueProblem(spec: Pick<ParamSpec, 'name' | 'type' | 'pattern'>, v: unknown): string | undefined {
+export function paramValueProblem(spec: Pick<ParamSpec, 'name' | 'type' | 'pattern'>, v: unknown, written?: string): string | undefined {
   if (typeof v === 'string' && hasTemplate(v)) return undefined;
   const what = `param "${spec.name}" (${spec.type})`;
   const got = Array.isArray(v) ? 'a list' : v === null ? 'nothing' : typeof v === 'object' ? 'a map' : `${typeof v} ${JSON.stringify(v)}`;
@@ -28,7 +28,7 @@ export function paramValueProblem(spec: Pick<ParamSpec, 'name' | 'type' | 'patte
       if (typeof v !== 'boolean') return `${what} must be true or false, got ${got}`;
       break;
     case 'version':
-      if (typeof v === 'number') return `${what}: ${v} was read as a number; quote it ("${v}") so 1.30 stays 1.30`;
+      if (typeof v === 'number') return `${what}: ${written ?? v} is read as the number ${v}; quote it ("${written ?? v}") so a version like 1.30 stays 1.30`;
       if (typeof v !== 'string' || !VERSION.test(v.trim())) return `${what} must be a version like 1.31.4, got ${got}`;
       break;
     case 'duration':
@@ -80,7 +80,7 @@ export function normalizeParams(src: YamlSource, raw: unknown, problems: Problem
       problems.push({ pos: src.keyPos(['params', name, 'required']), message: `param "${name}" is required and has a default; drop one of them` });
     }
     if (spec.default !== undefined) {
-      const why = paramValueProblem(spec, spec.default);
+      const why = paramValueProblem(spec, spec.default, src.rawText(['params', name, 'default']));
       if (why) problems.push({ pos: src.pos(['params', name, 'default']), message: `default of ${why}` });
     }
     out[name] = spec;
@@ -92,24 +92,27 @@ export function normalizeParams(src: YamlSource, raw: unknown, problems: Problem
 export function checkWith(
   params: Record<string, ParamSpec>,
   withValues: Record<string, unknown>,
-  at: { keyPos: (k: string) => SourcePos; valuePos: (k: string) => SourcePos; usePos: SourcePos; target: string },
+  at: { keyPos: (k: string) => SourcePos; valuePos: (k: string) => SourcePos; usePos: SourcePos; target: string; raw?: (k: string) => string | undefined },
   problems: Problem[],
 ): void {
+  const misspelt = new Set<string>();
   for (const [k, v] of Object.entries(withValues)) {
     const spec = params[k];
     if (!spec) {
       const known = Object.keys(params);
+      const near = nearest(k, known);
+      if (near) misspelt.add(near);
       problems.push({
         pos: at.keyPos(k),
         message: `${at.target} has no param "${k}"${didYouMean(k, known) || (known.length ? ` (its params: ${known.join(', ')})` : ' (it declares no params)')}`,
       });
       continue;
     }
-    const why = paramValueProblem(spec, v);
+    const why = paramValueProblem(spec, v, at.raw?.(k));
     if (why) problems.push({ pos: at.valuePos(k), message: why });
   }
   for (const spec of Object.values(params)) {
-    if (spec.required && !(spec.name in withValues)) {
+    if (spec.required && !(spec.name in withValues) && !misspelt.has(spec.name)) {
       problems.push({ pos: at.usePos, message: `${at.target} needs param "${spec.name}" (${spec.type}); add it under with:` });
     }
   }

@@ -109,11 +109,11 @@ function importPhases(u: FileUnit, ctx: LoadCtx, path: DataPath, r: Record<strin
   const at = src.pos([...path, 'import']);
   const file = ctx.resolve(u.file, rel);
   if (!file) {
-    ctx.problems.push({ pos: at, message: `import: no file "${rel}" (looked next to ${u.file}${rel.startsWith('lib/') ? ' and in runbooks/lib/' : ''})` });
+    ctx.problems.push({ pos: at, message: `import: no file "${rel}" (looked next to ${ctx.display(u.file)}${rel.startsWith('lib/') ? ' and in runbooks/lib/' : ''})` });
     return [];
   }
   if (stack.includes(file)) {
-    ctx.problems.push({ pos: at, message: `import cycle: ${[...stack.slice(stack.indexOf(file)), file].join(' → ')}` });
+    ctx.problems.push({ pos: at, message: `import cycle: ${[...stack, file].map(ctx.display).join(' → ')}` });
     return [];
   }
   const target = ctx.units.get(file);
@@ -127,6 +127,7 @@ function importPhases(u: FileUnit, ctx: LoadCtx, path: DataPath, r: Record<strin
     keyPos: (k) => src.keyPos([...path, 'with', k]),
     valuePos: (k) => src.pos([...path, 'with', k]),
     usePos: at,
+    raw: (k) => src.rawText([...path, 'with', k]),
     target: rel,
   }, ctx.problems);
   const positions: Record<string, SourcePos> = {};
@@ -147,7 +148,7 @@ function importPhases(u: FileUnit, ctx: LoadCtx, path: DataPath, r: Record<strin
       vars: { ...layer, ...p.vars },
       tags: [...new Set([...tags, ...p.tags])],
       positions: { ...positions, ...p.positions },
-      from: p.from ?? file,
+      from: p.from ?? ctx.display(file),
       ...(w !== undefined ? { when: w } : {}),
     };
   });

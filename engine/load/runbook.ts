@@ -70,10 +70,10 @@ async function readUnits(top: string, ctx: LoadCtx, sources: Map<string, string>
     const file = queue.shift()!;
     if (ctx.units.has(file)) continue;
     if (ctx.units.size >= 500) {
-      ctx.problems.push({ pos: { file, line: 1, col: 1 }, message: 'more than 500 runbook files imported; is there a runaway include?' });
+      ctx.problems.push({ pos: { file: ctx.display(file), line: 1, col: 1 }, message: 'more than 500 runbook files imported; is there a runaway include?' });
       return;
     }
-    const r = await loadYaml(file, file === top ? 'runbook' : 'imported file');
+    const r = await loadYaml(file, file === top ? 'runbook' : 'imported file', ctx.display(file));
     ctx.problems.push(...r.problems);
     if (r.text !== undefined) sources.set(file, createHash('sha256').update(r.text).digest('hex'));
     if (!r.source) {
@@ -136,14 +136,14 @@ function dedupeSort(problems: Problem[]): Problem[] {
  */
 export async function loadRunbook(file: string, opts: LoadRunbookOptions): Promise<{ runbook?: Runbook; problems: Problem[] }> {
   const top = resolve(file);
-  const ctx: LoadCtx = { actions: opts.actions, problems: [], units: new Map(), resolve: resolveRef };
+  // Positions name files as the user wrote the top one: relative stays relative (to the cwd).
+  const display = (f: string) => (f === top ? file : isAbsolute(file) ? f : relative(process.cwd(), f));
+  const ctx: LoadCtx = { actions: opts.actions, problems: [], units: new Map(), resolve: resolveRef, display };
   const sources = new Map<string, string>();
   await readUnits(top, ctx, sources);
   const unit = ctx.units.get(top);
   // Positions name the file as the user wrote it when it is the top file.
-  const shown = (f: string) => (f === top ? file : isAbsolute(file) ? f : relative(process.cwd(), f));
-  const rename = (ps: Problem[]) => ps.map((p) => ({ ...p, pos: { ...p.pos, file: shown(p.pos.file) } }));
-  if (!unit) return { problems: rename(dedupeSort(ctx.problems)) };
+  if (!unit) return { problems: dedupeSort(ctx.problems) };
 
   let raw: RawPhase[];
   if (unit.kind === 'phases') raw = normPhases(unit, ctx, [top]);
@@ -175,7 +175,7 @@ export async function loadRunbook(file: string, opts: LoadRunbookOptions): Promi
       } else if (u === unit) clusterVersion = req['cluster_version'];
     }
   }
-  const problems = rename(dedupeSort(ctx.problems));
+  const problems = dedupeSort(ctx.problems);
   if (problems.length) return { problems };
   const name = typeof unit.value['runbook'] === 'string' ? unit.value['runbook'] : basename(top).replace(/\.ya?ml$/, '');
   const runbook: Runbook = {
@@ -187,6 +187,7 @@ export async function loadRunbook(file: string, opts: LoadRunbookOptions): Promi
     phases,
     positions,
     sources: [...sources].map(([f, sha256]) => ({ file: f, sha256 })),
+    // (sources keep absolute paths: resume compares them from any directory)
   };
   if (typeof unit.value['description'] === 'string') runbook.description = unit.value['description'];
   return { runbook, problems: [] };

@@ -59,6 +59,30 @@ const ARTICLE: Record<string, string> = {
   object: 'a map', array: 'a list', null: 'nothing',
 };
 
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
+function typesOf(schema: Record<string, unknown>): string[] {
+  const t = schema['type'];
+  return Array.isArray(t) ? t.map(String) : typeof t === 'string' ? [t] : [];
+}
+
+/** "a whole number or a duration like 30s" from a list of alternative schemas. */
+function describeAlts(alts: unknown): string {
+  if (!Array.isArray(alts)) return 'one of the allowed forms';
+  const parts = (alts as Array<Record<string, unknown>>).map((a) => {
+    if (a['format'] === 'duration') return 'a duration like "30s" or "5m"';
+    if (typeof a['format'] === 'string') return `a ${a['format']}`;
+    if (Array.isArray(a['enum'])) return a['enum'].map((x) => JSON.stringify(x)).join(', ');
+    return typesOf(a).map((t) => ARTICLE[t] ?? t).join(' or ') || 'another form';
+  });
+  return [...new Set(parts)].join(' or ');
+}
+
 function keyName(path: Array<string | number>): string {
   for (let i = path.length - 1; i >= 0; i--) {
     const s = path[i];
@@ -79,11 +103,20 @@ export function schemaProblems(
   context = '',
 ): Problem[] {
   if (!errors?.length) return [];
-  // An anyOf/oneOf failure explains itself ("must be X or Y"); drop its alternatives' errors.
+  // An anyOf/oneOf failure explains itself ("must be X or Y") and its alternatives' errors are
+  // dropped — unless the value's type fits exactly one alternative: then that one's errors say more.
   const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
-  const kept = errors.filter(
-    (e) => !unions.some((u) => u !== e && e.schemaPath.startsWith(`${u.schemaPath}/`) && e.instancePath.startsWith(u.instancePath)),
-  );
+  const keepBranch = new Map<ErrorObject, string>();
+  for (const u of unions) {
+    const alts = Array.isArray(u.schema) ? (u.schema as Array<Record<string, unknown>>) : [];
+    const t = jsonType(u.data);
+    const fits = alts.map((a, i) => [a, i] as const).filter(([a]) => typesOf(a).some((x) => x === t || (x === 'number' && t === 'integer')));
+    if (fits.length === 1) keepBranch.set(u, `${u.schemaPath}/${fits[0]![1]}/`);
+  }
+  const kept = errors.filter((e) => {
+    if (keepBranch.has(e)) return false;
+    return !unions.some((u) => u !== e && e.schemaPath.startsWith(`${u.schemaPath}/`) && e.instancePath.startsWith(u.instancePath) && !e.schemaPath.startsWith(keepBranch.get(u) ?? '\0'));
+  });
   const out: Problem[] = [];
   const seen = new Set<string>();
   for (const e of kept) {
@@ -119,7 +152,7 @@ export function schemaProblems(
       }
       case 'anyOf':
       case 'oneOf':
-        message = `${name} must be ${String(ps['x-expect'] ?? 'one of the allowed forms')}, not ${kind(e.data)}`;
+        message = `${name} must be ${String(ps['x-expect'] ?? describeAlts(e.schema))}, not ${kind(e.data)}`;
         break;
       case 'pattern':
         message = `${name}: ${kind(e.data)} is not ${String(ps['x-expect'] ?? `of the form /${String((e.params as { pattern: string }).pattern)}/`)}`;

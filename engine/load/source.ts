@@ -72,6 +72,12 @@ export class YamlSource {
     return this.at(start);
   }
 
+  /** The text of the value at a path as written (1.30 stays "1.30"). */
+  rawText(path: DataPath): string | undefined {
+    const node = this.node(path);
+    return node?.range ? this.text.slice(node.range[0], node.range[1]) : undefined;
+  }
+
   /** Position of the value at a path; falls back to the nearest enclosing node that exists. */
   pos(path: DataPath): SourcePos {
     for (let n = path.length; n >= 0; n--) {
@@ -92,8 +98,8 @@ function startPos(file: string): SourcePos {
 }
 
 /** Reads a file's text with the checks every input gets: exists, is a file, size, UTF-8, not empty. */
-export async function readText(file: string, what: string): Promise<{ text?: string; problems: Problem[] }> {
-  const p = (message: string, pos = startPos(file)) => ({ problems: [{ pos, message }] });
+export async function readText(file: string, what: string, display = file): Promise<{ text?: string; problems: Problem[] }> {
+  const p = (message: string, pos = startPos(display)) => ({ problems: [{ pos, message }] });
   let st;
   try {
     st = await stat(file);
@@ -115,7 +121,7 @@ export async function readText(file: string, what: string): Promise<{ text?: str
     const off = firstInvalidUtf8(bytes);
     const before = bytes.subarray(0, off).toString('utf8');
     const lines = before.split('\n');
-    const pos = { file, line: lines.length, col: lines[lines.length - 1]!.length + 1 };
+    const pos = { file: display, line: lines.length, col: lines[lines.length - 1]!.length + 1 };
     return p(`${what} is not valid UTF-8 (byte 0x${bytes[off]?.toString(16).padStart(2, '0')} at offset ${off}) — save it as UTF-8`, pos);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -173,10 +179,10 @@ function yamlMessage(m: string): string {
 }
 
 /** Reads and parses one YAML file (all checks of readText and parseYaml). */
-export async function loadYaml(file: string, what: string): Promise<ReadResult> {
-  const t = await readText(file, what);
+export async function loadYaml(file: string, what: string, display = file): Promise<ReadResult> {
+  const t = await readText(file, what, display);
   if (!t.text) return t;
-  return parseYaml(file, t.text, what);
+  return parseYaml(display, t.text, what);
 }
 
 export { isScalar };

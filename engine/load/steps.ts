@@ -213,11 +213,11 @@ function normInclude(
   const incPos = u.src.pos([...path, 'include']);
   const file = ctx.resolve(u.file, rel);
   if (!file) {
-    ctx.problems.push({ pos: incPos, message: `include: no file "${rel}" (looked next to ${u.file}${rel.startsWith('lib/') ? ' and in runbooks/lib/' : ''})` });
+    ctx.problems.push({ pos: incPos, message: `include: no file "${rel}" (looked next to ${ctx.display(u.file)}${rel.startsWith('lib/') ? ' and in runbooks/lib/' : ''})` });
     return undefined;
   }
   if (stack.includes(file)) {
-    ctx.problems.push({ pos: incPos, message: `include cycle: ${[...stack.slice(stack.indexOf(file)), file].join(' → ')}` });
+    ctx.problems.push({ pos: incPos, message: `include cycle: ${[...stack, file].map(ctx.display).join(' → ')}` });
     return undefined;
   }
   const target = ctx.units.get(file);
@@ -231,6 +231,7 @@ function normInclude(
     keyPos: (k) => u.src.keyPos([...path, 'with', k]),
     valuePos: (k) => u.src.pos([...path, 'with', k]),
     usePos: incPos,
+    raw: (k) => u.src.rawText([...path, 'with', k]),
     target: rel,
   }, ctx.problems);
   checkTemplates(u, ctx, [...path, 'with'], withValues, 'vars', base.positions);
@@ -248,7 +249,7 @@ function normInclude(
     rescue: [],
     always: [],
     vars,
-    from: file,
+    from: ctx.display(file),
     changes: changes ?? block.some((s) => s.changes),
   };
 }

@@ -27,7 +27,9 @@ export function parseTemplate(src: string, pos?: SourcePos): AST {
     const line = Number(/on line (\d+)/.exec(msg)?.[1] ?? 1);
     const caret = msg.split('\n').find((l) => /^-*\^$/.test(l));
     const col0 = caret ? caret.length - 1 : 0;
-    const why = msg.split('\n').pop() ?? msg;
+    const opens = (src.match(/\{\{/g) ?? []).length;
+    const closes = (src.match(/\}\}/g) ?? []).length;
+    const why = opens > closes ? 'a {{ is not closed with }}' : closes > opens ? 'a }} has no {{ before it' : (msg.split('\n').pop() ?? msg);
     throw new TemplateError(`template syntax error: ${why}`, offsetPos(pos, line, col0));
   }
 }
