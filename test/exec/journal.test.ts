@@ -1,0 +1,84 @@
+// The journal on disk (modes, append-only events, torn last line) and what resume reads from it:
+// finished steps skipped with their registered results restored, in-flight steps refused unless
+// guarded, failed steps retried.
+import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FileJournal, listRuns, readEvents, readInputs, type RunInputs } from '../../engine/adapters/file-journal.js';
+import { markdownReport } from '../../engine/adapters/markdown-report.js';
+import { redactVarsByName } from '../../engine/exec/redact.js';
+import { resumeStateFrom } from '../../engine/exec/resume-state.js';
+import { inventory, phase, runbook, sh } from '../fakes/build.js';
+import { run } from '../fakes/harness.js';
+
+function inputs(runId: string): RunInputs {
+  return {
+    version: 1, runId, createdAt: '2026-11-25T14:32:00Z', cwd: '/', runbook: '/r.yaml', sources: [],
+    inventory: { file: '/i.yaml', sha256: 'x' },
+    extraVars: redactVarsByName({ target: '1.31.4', api_token: 'abcd-efgh' }),
+    secretVars: ['api_token'],
+    options: { check: false, tags: [], skipTags: [], yes: false, askBecomePass: false, json: false },
+  };
+}
+
+test('the run directory is 0700, its files 0600; -e secrets are redacted in inputs.json; a torn last line is ignored', () => {
+  const base = mkdtempSync(join(tmpdir(), 'runbook-j-'));
+  try {
+    const j = FileJournal.create(join(base, 'runs'), inputs('20261125-1432-ab12'));
+    j.append({ kind: 'warning', ts: 1, message: 'hello' });
+    j.close();
+    const dir = join(base, 'runs', '20261125-1432-ab12');
+    assert.is(statSync(dir).mode & 0o777, 0o700);
+    assert.is(statSync(join(dir, 'inputs.json')).mode & 0o777, 0o600);
+    assert.is(statSync(join(dir, 'events.jsonl')).mode & 0o777, 0o600);
+    const back = readInputs(dir);
+    assert.equal(back.extraVars, { target: '1.31.4', api_token: '‹redacted›' });
+    appendFileSync(join(dir, 'events.jsonl'), '{"kind":"step.st');
+    assert.is(readEvents(dir).length, 1);
+    assert.equal(listRuns(join(base, 'runs')), ['20261125-1432-ab12']);
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test('resume skips finished steps silently, restores their registered results, and retries the failed one', async () => {
+  const rb = runbook([phase('workers', [sh('get-version', { register: 'v', changes: false }), sh('install {{v.stdout}}'), sh('restart')])]);
+  const inv = inventory({ workers: ['w1', 'w2'] });
+  const first = await run(rb, inv, { rules: [{ match: 'get-version', stdout: '1.31.4\n' }, { match: 'install', host: 'w1', exitCode: 1 }] });
+  assert.is(first.summary.status, 'failed');
+  const state = resumeStateFrom('20261125-1432-ab12', first.events);
+  const second = await run(rb, inv, { resume: state });
+  assert.is(second.summary.status, 'ok');
+  assert.equal(second.pool.commands('w1'), ['install 1.31.4', 'restart'], 'get-version not re-run; its result restored');
+  // w2 never ran before: it runs everything (this second run's transport answers get-version with nothing).
+  assert.equal(second.pool.commands('w2'), ['get-version', "install ''", 'restart']);
+});
+
+test('an in-flight step without skip_if is refused on resume; with skip_if the guard decides', async () => {
+  const inv = inventory({ workers: ['w1'] });
+  const ref = { phase: 0, phaseName: 'p', stepName: 'Upgrade', action: 'sh', host: 'w1' };
+  const events = [{ kind: 'step.start' as const, ts: 1, changes: true, step: 'up', ...ref }];
+  const state = resumeStateFrom('20261125-1432-ab12', events);
+  const refused = await run(runbook([phase('workers', [sh('upgrade', { id: 'up', name: 'Upgrade' })])]), inv, { resume: state });
+  assert.is(refused.summary.status, 'refused');
+  assert.match(refused.summary.message ?? '', /step up "Upgrade" on host w1 was running/);
+  assert.match(refused.summary.hint ?? '', /--mark-done up@w1/);
+  assert.equal(refused.pool.log, []);
+  const guarded = await run(runbook([phase('workers', [sh('upgrade', { id: 'up', name: 'Upgrade', skipIf: 'is-upgraded' })])]), inv, { resume: state, rules: [{ match: 'is-upgraded', exitCode: 0 }] });
+  assert.is(guarded.summary.status, 'ok');
+  assert.equal(guarded.pool.commands('w1'), ['is-upgraded']);
+  const idem = await run(runbook([phase('workers', [sh('upgrade', { id: 'up', name: 'Upgrade', idempotent: true })])]), inv, { resume: state });
+  assert.equal(idem.pool.commands('w1'), ['upgrade']);
+});
+
+test('report.md lists every step per host with status and the next command', async () => {
+  const h = await run(runbook([phase('workers', [sh('ok-step', { name: 'Fine' }), sh('bad', { name: 'Broken' })])]), inventory({ workers: ['w1'] }), { rules: [{ match: 'bad', exitCode: 2 }] });
+  const md = markdownReport(h.events);
+  assert.match(md, /\| w1 \| s\d+ Fine \| changed \|/);
+  assert.match(md, /\| w1 \| s\d+ Broken \| failed \|/);
+  assert.match(md, /Next: `runbook resume 20261125-1432-ab12`/);
+});
+
+test.run();
