@@ -197,4 +197,25 @@ test('a one-off pod runs to Succeeded and its log is the simulated output', asyn
   }
 });
 
+test('a pod that ignores SIGTERM stays Terminating for its whole grace period (scaled)', async () => {
+  const lab = await startCluster({ timeScale: 0.01 });
+  try {
+    const created = await lab.api.call('POST', '/api/v1/namespaces/default/pods', {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'stubborn', annotations: { 'lab.runbook.dev/stop-seconds': '600' } },
+      spec: { nodeName: 'worker-1', containers: [{ name: 'c', image: 'busybox:1.36' }] },
+    });
+    assert.is(created.status, 201);
+    await waitFor('Running', async () => (await lab.api.get('/api/v1/namespaces/default/pods/stubborn')).body.status.phase === 'Running');
+    const t0 = Date.now();
+    assert.is((await lab.api.call('DELETE', '/api/v1/namespaces/default/pods/stubborn?gracePeriodSeconds=40')).status, 200);
+    const table = await lab.api.get('/api/v1/namespaces/default/pods/stubborn', { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
+    assert.is(table.body.rows[0].cells[2], 'Terminating');
+    await waitFor('gone', async () => (await lab.api.get('/api/v1/namespaces/default/pods/stubborn')).status === 404, 3000);
+    const took = Date.now() - t0;
+    assert.ok(took >= 350, `40 s × 0.01 should take about 400 ms, took ${took} ms`);
+  } finally {
+    await lab.stop();
+  }
+});
+
 test.run();

@@ -26,7 +26,7 @@ test('evicting a missing pod answers 404 NotFound', async () => {
   }
 });
 
-test('a pod no PDB covers is evicted (201) and terminates after its grace period, scaled', async () => {
+test('a pod no PDB covers is evicted (201), shows deletionTimestamp, and goes once its containers exit', async () => {
   const lab = await startCluster({ timeScale: 0.005 });
   try {
     const [cache] = await podNames(lab, 'default', 'app=cache');

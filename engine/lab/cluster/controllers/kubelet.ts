@@ -8,6 +8,14 @@ import type { ControllerContext } from './context.js';
 
 export const START_ANNOTATION = 'lab.runbook.dev/start-seconds';
 export const LOG_ANNOTATION = 'lab.runbook.dev/log';
+/**
+ * Simulated seconds a pod's containers take to exit after SIGTERM (default 1). A pod goes away
+ * after min(grace period, this), as on a real node; a large value makes a pod that needs its whole
+ * grace period (kubectl's "stuck" case).
+ */
+export const STOP_ANNOTATION = 'lab.runbook.dev/stop-seconds';
+/** Exit code of a one-off pod (default 0: Succeeded; otherwise Failed with reason Error). */
+export const EXIT_ANNOTATION = 'lab.runbook.dev/exit-code';
 /** Simulated seconds from `systemctl restart kubelet` to the node reporting Ready. */
 export const KUBELET_RESTART_SECONDS = 3;
 
@@ -44,7 +52,8 @@ export class Kubelets {
       if (isDeleting(pod)) {
         this.starting.get(uid)?.();
         this.starting.delete(uid);
-        const grace = pod.metadata.deletionGracePeriodSeconds ?? 0;
+        const stop = Number(pod.metadata.annotations?.[STOP_ANNOTATION] ?? 1);
+        const grace = Math.min(pod.metadata.deletionGracePeriodSeconds ?? 0, Number.isFinite(stop) && stop >= 0 ? stop : 1);
         if (!node || grace <= 0 || this.ctx.instant || pod.status.phase === 'Pending' || isTerminal(pod)) {
           this.terminating.get(uid)?.cancel();
           this.terminating.delete(uid);
@@ -91,6 +100,7 @@ export class Kubelets {
   private start(pod: Pod, node: Node): void {
     const now = isoSeconds(this.ctx.timers.now());
     const oneOff = pod.spec.restartPolicy === 'Never' || pod.spec.restartPolicy === 'OnFailure';
+    const exitCode = Number(pod.metadata.annotations?.[EXIT_ANNOTATION] ?? 0) || 0;
     const hostIP = node.status.addresses.find((a) => a.type === 'InternalIP')?.address;
     // Host-network pods (static control-plane pods, kube-proxy) share the node's address.
     const cidr = /^(\d+\.\d+\.\d+)\./.exec(String(node.spec.podCIDR ?? '10.244.0.0/24'))?.[1] ?? '10.244.0';
@@ -99,12 +109,12 @@ export class Kubelets {
       name: c.name, image: c.image, imageID: `${c.image.split(':')[0]}@sha256:${'0'.repeat(64)}`,
       containerID: `containerd://${pod.metadata.uid!.replace(/-/g, '')}${c.name.length}`,
       ready: !oneOff, started: !oneOff, restartCount: 0,
-      state: oneOff ? { terminated: { exitCode: 0, reason: 'Completed', startedAt: now, finishedAt: now } } : { running: { startedAt: now } },
+      state: oneOff ? { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt: now, finishedAt: now } } : { running: { startedAt: now } },
     }));
     const started: Pod = {
       ...pod,
       status: {
-        ...pod.status, phase: oneOff ? 'Succeeded' : 'Running', hostIP, podIP: ip, podIPs: [{ ip }], startTime: now, containerStatuses,
+        ...pod.status, phase: oneOff ? (exitCode === 0 ? 'Succeeded' : 'Failed') : 'Running', hostIP, podIP: ip, podIPs: [{ ip }], startTime: now, containerStatuses,
       },
     };
     this.ctx.store.update('pods', withReady(started, !oneOff, now, oneOff ? 'PodCompleted' : undefined));

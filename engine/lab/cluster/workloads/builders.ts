@@ -1,7 +1,7 @@
 // Small constructors for the objects the default workloads are made of, so each workload reads as
 // one line of intent.
 import type { Container, KObject, PodSpec, PodDisruptionBudget, Toleration, Workload } from '../types.js';
-import { START_ANNOTATION } from '../controllers/kubelet.js';
+import { START_ANNOTATION, STOP_ANNOTATION } from '../controllers/kubelet.js';
 
 export const GPU_TOLERATION: Toleration = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
 export const CONTROL_PLANE_TOLERATION: Toleration = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };
@@ -23,6 +23,8 @@ interface WorkloadOpts {
   tolerations?: Toleration[];
   nodeSelector?: Record<string, string>;
   startSeconds?: number;
+  /** Seconds the containers take to exit after SIGTERM. */
+  stopSeconds?: number;
   volumes?: PodSpec['volumes'];
   priorityClassName?: string;
   labels?: Record<string, string>;
@@ -30,7 +32,13 @@ interface WorkloadOpts {
 
 function template(app: string, containers: Container[], o: WorkloadOpts) {
   return {
-    metadata: { labels: { app, ...(o.labels ?? {}) }, ...(o.startSeconds !== undefined ? { annotations: { [START_ANNOTATION]: String(o.startSeconds) } } : {}) },
+    metadata: {
+      labels: { app, ...(o.labels ?? {}) },
+      annotations: {
+        ...(o.startSeconds !== undefined ? { [START_ANNOTATION]: String(o.startSeconds) } : {}),
+        ...(o.stopSeconds !== undefined ? { [STOP_ANNOTATION]: String(o.stopSeconds) } : {}),
+      },
+    },
     spec: {
       containers,
       ...(o.tolerations ? { tolerations: o.tolerations } : {}),

@@ -58,7 +58,7 @@ export function defaultObjects(set: WorkloadSet, nodes: LabNodeSpec[], version: 
 
   out.push(['deployments', workload('Deployment', 'default', 'web', [container('nginx', 'nginx:1.27.1', { cpu: '100m', memory: '128Mi' })], { replicas: 3 })]);
   out.push(['poddisruptionbudgets', pdb('default', 'web', 'web', { minAvailable: 2 })]);
-  out.push(['statefulsets', workload('StatefulSet', 'default', 'db', [container('postgres', 'postgres:16.4', { cpu: '250m', memory: '512Mi' })], { replicas: 3 })]);
+  out.push(['statefulsets', workload('StatefulSet', 'default', 'db', [container('postgres', 'postgres:16.4', { cpu: '250m', memory: '512Mi' })], { replicas: 3, stopSeconds: 3 })]);
   out.push(['poddisruptionbudgets', pdb('default', 'db', 'db', { maxUnavailable: 1 })]);
   // A pod with local scratch data: drain needs --delete-emptydir-data for it.
   out.push(['deployments', workload('Deployment', 'default', 'cache', [container('redis', 'redis:7.4', { cpu: '100m', memory: '256Mi' }, { volumeMounts: [{ name: 'scratch', mountPath: '/data' }] })], { replicas: 1, volumes: [{ name: 'scratch', emptyDir: {} }] })]);
@@ -70,7 +70,7 @@ export function defaultObjects(set: WorkloadSet, nodes: LabNodeSpec[], version: 
     out.push(['daemonsets', workload('DaemonSet', 'gpu-operator', 'nvidia-operator-validator', [container('nvidia-operator-validator', 'nvcr.io/nvidia/cloud-native/gpu-operator-validator:v24.6.2')], { ...gpuNodes, startSeconds: 5 })]);
     // vLLM loads model weights before it is Ready: a long start delay.
     out.push(['deployments', workload('Deployment', 'inference', 'vllm', [container('vllm', 'vllm/vllm-openai:v0.6.3', { cpu: '2', memory: '8Gi', 'nvidia.com/gpu': '1' })], {
-      replicas: 2, nodeSelector: { 'nvidia.com/gpu.present': 'true' }, tolerations: [GPU_TOLERATION], startSeconds: 20,
+      replicas: 2, nodeSelector: { 'nvidia.com/gpu.present': 'true' }, tolerations: [GPU_TOLERATION], startSeconds: 20, stopSeconds: 5,
     })]);
     out.push(['poddisruptionbudgets', pdb('inference', 'vllm', 'vllm', { maxUnavailable: 1 })]);
   }
