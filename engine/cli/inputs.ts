@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { actionCatalog } from '../actions/registry.js';
 import { InputError, type Problem } from '../model/errors.js';
-import type { Inventory } from '../model/inventory.js';
+import type { Host, Inventory } from '../model/inventory.js';
 import type { Runbook } from '../model/runbook.js';
 import type { HostSelector } from '../plan/deps.js';
 import { UsageError } from './errors.js';
@@ -17,10 +17,17 @@ export interface Loaded {
 }
 
 /** The loader's host selection in the executor's shape (hosts as objects, problem as text). */
-export function hostSelector(select: Awaited<ReturnType<typeof loader>>['selectHosts']): HostSelector {
+export function hostSelector(L: Pick<Awaited<ReturnType<typeof loader>>, 'selectHosts' | 'findHost'>): HostSelector {
+  // One Host object per name for the whole run (the implicit localhost included).
+  const known = new Map<string, Host>();
   return (pattern, inv, limit) => {
-    const r = select(pattern, inv, limit);
-    const hosts = r.hosts.map((h) => (typeof h === 'string' ? inv.hosts.find((x) => x.name === h)! : h)).filter(Boolean);
+    const r = L.selectHosts(pattern, inv, limit);
+    const hosts = r.hosts.flatMap((h) => {
+      if (typeof h !== 'string') return [h];
+      const host = known.get(h) ?? L.findHost(inv, h);
+      if (host) known.set(h, host);
+      return host ? [host] : [];
+    });
     const problem = r.problem === undefined ? undefined : typeof r.problem === 'string' ? r.problem : r.problem.message;
     return problem ? { hosts, problem } : { hosts };
   };
@@ -38,7 +45,7 @@ export async function loadInputs(a: { file: string; inventory: string; extra: st
   const extraVars = { ...(a.extraVars ?? {}), ...ev.vars };
   if (rb.runbook && inv.inventory && !problems.length) problems.push(...L.checkRunbookAgainstInventory(rb.runbook, inv.inventory, extraVars));
   if (problems.length || !rb.runbook || !inv.inventory) throw new InputError(problems);
-  const selectHosts = hostSelector(L.selectHosts);
+  const selectHosts = hostSelector(L);
   if (a.limit) {
     const sel = selectHosts('all', inv.inventory, a.limit);
     if (!sel.hosts.length) throw new UsageError(`--limit ${a.limit} matches no host of ${a.inventory}${sel.problem ? ` (${sel.problem})` : ''}`);

@@ -11,6 +11,8 @@ export interface LoaderApi {
   selectHosts(pattern: string, inv: Inventory, limit?: string): { hosts: Array<Host | string>; problem?: string | Problem };
   checkRunbookAgainstInventory(rb: Runbook, inv: Inventory, extraVars: Record<string, unknown>): Problem[];
   parseExtraVars(args: string[]): { vars: Record<string, unknown>; problems: Problem[] };
+  /** The host of this name, including the implicit `localhost`. */
+  findHost(inv: Inventory, name: string): Host | undefined;
 }
 
 /** The loader, typed against the contract above (a signature drift fails to compile here). */

@@ -24,7 +24,7 @@ function stepLines(s: PlanStep, indent: string, out: string[]): void {
       for (const c of s.block[part]) stepLines(c, `${sub}  `, out);
     }
   } else if (s.describe) {
-    for (const line of s.describe.split('\n')) out.push(`${sub}${s.action === 'sh' ? '$ ' : ''}${line}`);
+    for (const line of s.describe.replace(/\s+$/, '').split('\n')) out.push(`${sub}${s.action === 'sh' ? '$ ' : ''}${line}`);
   }
 }
 
