@@ -13,6 +13,8 @@ export interface NameRef {
   name: string;
   /** The whole path as written. */
   path: string;
+  /** Its segments (`result.stdout` → ["result", "stdout"]). */
+  parts: string[];
   line: number;
   /** 0-based column, as Handlebars counts. */
   column: number;
@@ -51,6 +53,7 @@ export function templateNames(ast: AST, helpers: ReadonlySet<string>): { names: 
   const ref = (p: hbs.AST.PathExpression): NameRef => ({
     name: String(p.parts[0] ?? ''),
     path: p.original,
+    parts: p.parts.map(String),
     line: p.loc?.start.line ?? 1,
     column: p.loc?.start.column ?? 0,
   });

@@ -66,6 +66,22 @@ function preview(src: string): string {
   return one.length > 60 ? `${one.slice(0, 57)}...` : one;
 }
 
+/**
+ * The first part of a path that is not defined ("node.labels.zone" when labels has no zone), or
+ * undefined when the whole path resolves. Handlebars' own strict mode skips helper arguments,
+ * and shell quoting and whole values go through helpers, so strictness is checked here.
+ */
+function missingPart(scope: Scope, parts: string[]): string | undefined {
+  let cur: unknown = scope;
+  for (let i = 0; i < parts.length; i++) {
+    if (runtimeLabel(cur)) return undefined;
+    const seg = parts[i]!;
+    if (cur === null || (typeof cur !== 'object' && typeof cur !== 'function') || !(seg in (cur as object))) return parts.slice(0, i + 1).join('.');
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return undefined;
+}
+
 function renderString(src: string, scope: Scope, opts: RenderOpts): unknown {
   if (!src.includes('{{')) return src;
   const c = compile(src, !!opts.shell, opts.pos);
@@ -74,7 +90,8 @@ function renderString(src: string, scope: Scope, opts: RenderOpts): unknown {
     if (!HELPER_NAMES.has(h.name)) throw new TemplateError(`unknown helper "${h.name}" in "${preview(src)}" (helpers: ${Object.keys(HELPERS).join(', ')})`, at(h));
   }
   for (const n of c.names) {
-    if (!(n.name in scope)) throw new TemplateError(`undefined variable "${n.path}" in "${preview(src)}"`, at(n));
+    const missing = missingPart(scope, n.parts);
+    if (missing) throw new TemplateError(`undefined variable "${missing}" in "${preview(src)}"`, at(n));
   }
   const box: { value?: unknown } = {};
   let out: string;
