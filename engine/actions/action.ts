@@ -55,4 +55,9 @@ export interface Action<A = Record<string, unknown>> extends ActionSpec {
   /** One line for plan output, from rendered (or partially rendered) args. Pure. */
   describe(args: A): string;
   run(ctx: ActionContext, args: A): Promise<ActionResult>;
+  /**
+   * 'rerun': on `runbook resume`, run this step again even if it finished before — for run-scoped
+   * resources released by ctx.defer at the end of every attempt (the run lock). Default: skip.
+   */
+  onResume?: 'skip' | 'rerun';
 }

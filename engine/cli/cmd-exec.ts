@@ -49,7 +49,12 @@ export async function execCommand(argv: string[]): Promise<number> {
       journal,
       options,
       ...(password !== undefined ? { becomePassword: password } : {}),
-      ...(lab ? { epilogue: `Lab records (commands, API writes, availability): ${lab.dir}` } : {}),
+      ...(lab
+        ? {
+            epilogue: `Lab records (commands, API writes, availability): ${lab.dir}`,
+            resumeHint: `fix the cause, then rehearse again: runbook exec ${positionals[0]} --lab (a lab run cannot be resumed: its lab stopped with it)`,
+          }
+        : {}),
     });
   } finally {
     await lab?.stop();

@@ -24,6 +24,8 @@ export interface RunRequest extends Loaded {
   resume?: ResumeState;
   /** Printed after the run (e.g. where the lab's records are). */
   epilogue?: string;
+  /** Replaces `runbook resume ID` in the closing hint (a lab run cannot be resumed). */
+  resumeHint?: string;
 }
 
 export async function runWithJournal(req: RunRequest): Promise<number> {
@@ -63,6 +65,7 @@ export async function runWithJournal(req: RunRequest): Promise<number> {
       ...(req.becomePassword !== undefined ? { becomePassword: req.becomePassword } : {}),
       signal: interrupt.signal,
       ...(req.resume ? { resume: req.resume } : {}),
+      ...(req.resumeHint ? { resumeHint: req.resumeHint } : {}),
     });
     con.close();
     req.journal.writeFile('report.md', markdownReport(readEvents(req.journal.dir)));

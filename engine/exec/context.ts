@@ -47,6 +47,8 @@ export interface RunOptions {
   /** Aborted on SIGINT: running steps are stopped, nothing new starts. */
   signal: AbortSignal;
   resume?: ResumeState;
+  /** What to tell the operator after a failure; default `runbook resume <id>`. */
+  resumeHint?: string;
 }
 
 export interface RunSummary {

@@ -117,7 +117,7 @@ export async function execute(ports: ExecutorPorts, opts: RunOptions, redactor =
   const summary: RunSummary = { status, counts };
   const message = run.stop?.message ?? (failedHosts.size ? `failed on ${[...failedHosts].join(', ')} (within max_fail_percentage)` : undefined);
   if (message) summary.message = redactor.text(message);
-  if (status === 'failed' || status === 'interrupted') summary.hint = `runbook resume ${opts.runId}`;
+  if (status === 'failed' || status === 'interrupted') summary.hint = opts.resumeHint ?? `runbook resume ${opts.runId}`;
   else if (run.stop?.hint) summary.hint = redactor.text(run.stop.hint);
   run.emit({
     kind: 'run.end',

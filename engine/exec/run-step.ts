@@ -30,7 +30,8 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
   const ref: StepRef = { phase: hc.phase, phaseName: hc.phaseName, step: key, stepName: step.name, action: step.action, host: host.name };
 
   const prior = opts.resume?.records.get(refKey(key, host.name));
-  if (prior?.state === 'done') {
+  const rerunsOnResume = ports.actions.get(step.action)?.onResume === 'rerun';
+  if (prior?.state === 'done' && !rerunsOnResume) {
     if (step.register && prior.result) hc.runtime[step.register] = prior.result;
     if (prior.facts) {
       Object.assign(hc.runtime, prior.facts);
@@ -38,7 +39,7 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
     }
     return 'ok';
   }
-  if (prior?.state === 'in-flight' && !step.skipIf && !step.idempotent && !opts.resume!.rerun.has(refKey(key, host.name))) {
+  if (prior?.state === 'in-flight' && !step.skipIf && !step.idempotent && !rerunsOnResume && !opts.resume!.rerun.has(refKey(key, host.name))) {
     const id = opts.resume!.runId;
     throw new RefusedError(
       `step ${key} "${step.name}" on host ${host.name} was running when run ${id} stopped; it has no skip_if and is not marked idempotent, so it may have half-run`,

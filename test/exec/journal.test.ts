@@ -12,6 +12,7 @@ import { redactVarsByName } from '../../engine/exec/redact.js';
 import { resumeStateFrom } from '../../engine/exec/resume-state.js';
 import { inventory, phase, runbook, sh } from '../fakes/build.js';
 import { run } from '../fakes/harness.js';
+import type { Action } from '../../engine/actions/action.js';
 
 function inputs(runId: string): RunInputs {
   return {
@@ -71,6 +72,21 @@ test('an in-flight step without skip_if is refused on resume; with skip_if the g
   assert.equal(guarded.pool.commands('w1'), ['is-upgraded']);
   const idem = await run(runbook([phase('workers', [sh('upgrade', { id: 'up', name: 'Upgrade', idempotent: true })])]), inv, { resume: state });
   assert.equal(idem.pool.commands('w1'), ['upgrade']);
+});
+
+test('an action that holds a run-scoped resource (the lock) runs again on resume even though it finished', async () => {
+  let takes = 0;
+  const lock: Action = {
+    name: 'lock', summary: 'lock', changes: true, schema: {}, onResume: 'rerun',
+    describe: () => 'take the lock',
+    run: async (ctx) => { takes++; ctx.defer(async () => {}); return { status: 'changed', data: {} }; },
+  };
+  const rb = runbook([phase('workers', [{ ...sh('x', { id: 'lk' }), action: 'lock', args: {} }, sh('work', { id: 'wk' })])]);
+  const inv = inventory({ workers: ['w1'] });
+  const first = await run(rb, inv, { extraActions: [lock], rules: [{ match: 'work', exitCode: 1 }] });
+  const second = await run(rb, inv, { extraActions: [lock], resume: resumeStateFrom('20261125-1432-ab12', first.events) });
+  assert.is(second.summary.status, 'ok');
+  assert.is(takes, 2);
 });
 
 test('report.md lists every step per host with status and the next command', async () => {
