@@ -38,6 +38,8 @@ export class SshTransport implements Transport {
           conn.client.setMaxListeners(0); // one close listener per running command
           const down = (): void => {
             if (this.conn === conn) this.alive = false;
+            // The jump hosts' connections served only this one; do not leak them on reconnect.
+            for (const c of conn.chain) if (c !== conn.client) c.end();
           };
           conn.client.on('close', down);
           conn.client.on('end', down);
