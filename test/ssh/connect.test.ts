@@ -111,6 +111,14 @@ test('IdentitiesOnly with a passphrase-protected key file: the agent signs with 
   assert.is(await run(fleetHost(fleet, 0, { identityFile: enc, identitiesOnly: true }), { agentSock }), 'root@127.0.0.1');
 });
 
+test('with no key named anywhere, ~/.ssh/id_ed25519 is used', async () => {
+  if (!fleet) return;
+  const home = join(fleet.dir, 'home-with-default-key');
+  mkdirSync(join(home, '.ssh'), { recursive: true });
+  copyFileSync(fleet.keyPath, join(home, '.ssh', 'id_ed25519'));
+  assert.is(await run(fleetHost(fleet, 0, { identityFile: undefined, identitiesOnly: undefined }), { home }), 'root@127.0.0.1');
+});
+
 test('no key at all: a clear auth error, before any network traffic', async () => {
   if (!fleet) return;
   const r = await run(fleetHost(fleet, 0, { identityFile: join(fleet.dir, 'missing_key') }));

@@ -28,12 +28,14 @@ test('inventory values win over ~/.ssh/config', () => {
   const r = resolveHost('cp-1', { address: 'cp-1', port: 2022, user: 'root', identityFile: '~/.ssh/inv', proxyJump: 'none', knownHosts: '/etc/kh', strictHostKeyChecking: 'accept-new', connectTimeoutMs: 1234 }, env);
   assert.equal([r.target.port, r.target.user, r.target.knownHosts, r.target.strict, r.target.connectTimeoutMs], [2022, 'root', '/etc/kh', 'accept-new', 1234]);
   assert.equal(r.target.identityFiles, ['/home/op/.ssh/inv', '/home/op/.ssh/prod_ed25519']);
+  assert.equal(r.target.defaultIdentityFiles, [], 'default keys only when no key is named');
   assert.is(r.jumps.length, 0);
 });
 
 test('no key named anywhere: the default keys, in OpenSSH order; StrictHostKeyChecking no still means checking', () => {
   const r = resolveHost('legacy', { address: 'legacy' }, env);
-  assert.equal(r.target.identityFiles, ['id_ed25519', 'id_rsa', 'id_ecdsa'].map((k) => `/home/op/.ssh/${k}`));
+  assert.equal(r.target.identityFiles, []);
+  assert.equal(r.target.defaultIdentityFiles, ['id_ed25519', 'id_rsa', 'id_ecdsa'].map((k) => `/home/op/.ssh/${k}`));
   assert.is(r.target.strict, 'yes');
   assert.is(r.target.port, 2200);
   assert.is(r.target.connectTimeoutMs, 3000);

@@ -41,31 +41,39 @@ function publicBlob(file: string, parsed: ParsedKey | Error): string | undefined
   return k instanceof Error ? undefined : k.getPublicSSH().toString('base64');
 }
 
+/** Offer order as OpenSSH: named keys, then the agent, then the default keys (only if none is named). */
 export function planAuth(hop: Hop, agentSock: string | undefined): AuthPlan {
   const methods: AnyAuthMethod[] = [];
   const offered: string[] = [];
-  const named = new Set<string>();
-  for (const file of hop.identityFiles) {
-    if (!existsSync(file)) continue;
-    const parsed = utils.parseKey(readFileSync(file));
-    const blob = publicBlob(file, parsed);
-    if (blob) named.add(blob);
-    if (parsed instanceof Error) {
-      // Encrypted or unreadable: the agent may still hold it (ssh-add), so it is offered there.
-      offered.push(`${file} (not usable directly: ${parsed.message}; tried through the agent)`);
-      continue;
+  // IdentitiesOnly without a named key: OpenSSH limits itself to the default key files.
+  const onlyDefaults = hop.identitiesOnly && hop.identityFiles.length === 0;
+  const named = onlyDefaults ? hop.defaultIdentityFiles : hop.identityFiles;
+  const namedBlobs = new Set<string>();
+  const offerFiles = (files: string[]): void => {
+    for (const file of files) {
+      if (!existsSync(file)) continue;
+      const parsed = utils.parseKey(readFileSync(file));
+      const blob = publicBlob(file, parsed);
+      if (blob) namedBlobs.add(blob);
+      if (parsed instanceof Error) {
+        // Encrypted or unreadable: the agent may still hold it (ssh-add), so it is offered there.
+        offered.push(`${file} (not usable directly: ${parsed.message}; tried through the agent)`);
+        continue;
+      }
+      methods.push({ type: 'publickey', username: hop.user, key: parsed });
+      offered.push(file);
     }
-    methods.push({ type: 'publickey', username: hop.user, key: parsed });
-    offered.push(file);
-  }
+  };
+  offerFiles(named);
   if (agentSock) {
     if (!hop.identitiesOnly) {
       methods.push({ type: 'agent', username: hop.user, agent: new OpenSSHAgent(agentSock) });
       offered.push(`ssh-agent keys (${agentSock})`);
-    } else if (named.size > 0) {
-      methods.push({ type: 'agent', username: hop.user, agent: new FilteredAgent(agentSock, named) });
+    } else if (namedBlobs.size > 0) {
+      methods.push({ type: 'agent', username: hop.user, agent: new FilteredAgent(agentSock, namedBlobs) });
       offered.push(`ssh-agent, only the keys named above (IdentitiesOnly)`);
     }
   }
+  if (!onlyDefaults) offerFiles(hop.defaultIdentityFiles);
   return { methods, offered };
 }

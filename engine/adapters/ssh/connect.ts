@@ -56,7 +56,7 @@ export function connectHop(hostName: string, hop: Hop, agentSock: string | undef
   const place = where(hop, isJump);
   if (auth.methods.length === 0) {
     return Promise.reject(
-      new TransportError('auth', hostName, `no SSH key to offer to ${place} as ${hop.user}: none of ${hop.identityFiles.join(', ')} exists and no ssh-agent (SSH_AUTH_SOCK) is usable`,
+      new TransportError('auth', hostName, `no SSH key to offer to ${place} as ${hop.user}: none of ${[...hop.identityFiles, ...hop.defaultIdentityFiles].join(', ')} exists and no ssh-agent (SSH_AUTH_SOCK) is usable`,
         'set identity_file in the inventory (or IdentityFile in ~/.ssh/config), or load a key with ssh-add'),
     );
   }

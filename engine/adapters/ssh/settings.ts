@@ -15,8 +15,10 @@ export interface Hop {
   address: string;
   port: number;
   user: string;
-  /** Private key files to offer, in order (existing files only are read). */
+  /** Private key files named (inventory, then ssh_config), offered first in this order. */
   identityFiles: string[];
+  /** ~/.ssh/id_ed25519, id_rsa, id_ecdsa: offered after the agent, only when no key is named. */
+  defaultIdentityFiles: string[];
   /** Only the keys above, never other agent keys. */
   identitiesOnly: boolean;
   knownHosts: string;
@@ -119,8 +121,8 @@ function resolveHop(env: SettingsEnv, inp: HopInput, c: Computed): Hop {
   const port = inp.port ?? (one(c, 'port') ? Number(one(c, 'port')) : 22);
   const user = inp.user ?? one(c, 'user') ?? env.localUser;
   const fromConfig = many(c, 'identityfile').map((f) => expandPath(f, env, address, user));
-  let identityFiles = [...inp.identityFiles.map((f) => expandPath(f, env, address, user)), ...fromConfig];
-  if (identityFiles.length === 0) identityFiles = DEFAULT_KEYS.map((k) => join(env.home, '.ssh', k));
+  const identityFiles = [...inp.identityFiles.map((f) => expandPath(f, env, address, user)), ...fromConfig];
+  const defaultIdentityFiles = identityFiles.length === 0 ? DEFAULT_KEYS.map((k) => join(env.home, '.ssh', k)) : [];
   const kh = inp.knownHosts ?? one(c, 'userknownhostsfile')?.split(/\s+/)[0] ?? '~/.ssh/known_hosts';
   const cto = one(c, 'connecttimeout');
   return {
@@ -129,6 +131,7 @@ function resolveHop(env: SettingsEnv, inp: HopInput, c: Computed): Hop {
     port,
     user,
     identityFiles: [...new Set(identityFiles)],
+    defaultIdentityFiles,
     identitiesOnly: inp.identitiesOnly ?? yes(one(c, 'identitiesonly')) ?? false,
     knownHosts: expandPath(kh, env, address, user),
     strict: inp.strict ?? strictFrom(one(c, 'stricthostkeychecking')) ?? 'yes',
