@@ -4,6 +4,8 @@
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import type { EventHandlers, EventOf, RunEvent, StepStatus } from '../model/events.js';
 
+const HEARTBEAT_MS = 30_000;
+
 export interface ConsoleOptions {
   stream: NodeJS.WriteStream;
   /** Show command output lines (default true). */
@@ -45,6 +47,14 @@ export function consoleReporter(o: ConsoleOptions): ConsoleReporter {
     o.stream.write(`\r\x1b[K${c.cyan('…')} ${text.length > width - 3 ? text.slice(0, width - 4) : text}`);
     liveShown = true;
   };
+  // Without a terminal (CI logs), a line now and then for steps that run long, so a long drain
+  // or wait does not look like a hang.
+  const heartbeat = () => {
+    const now = Date.now();
+    for (const r of running.values()) {
+      if (now - r.since >= HEARTBEAT_MS) o.stream.write(`    … still running: ${r.label} (${secs(now - r.since)})${r.note ? ` · ${r.note}` : ''}\n`);
+    }
+  };
   const print = (s: string | undefined) => {
     if (s === undefined) return;
     clearLive();
@@ -60,7 +70,7 @@ export function consoleReporter(o: ConsoleOptions): ConsoleReporter {
     'batch.start': (e) => c.dim(`  batch ${e.batch + 1}: ${e.hosts.join(', ')}`),
     'step.start': (e) => {
       running.set(key(e), { label: `${e.host}: ${e.stepName}`, since: Date.now() });
-      if (live && !timer) timer = setInterval(drawLive, 1000).unref();
+      if (!timer) timer = live ? setInterval(drawLive, 1000).unref() : setInterval(heartbeat, HEARTBEAT_MS).unref();
       return undefined;
     },
     'step.output': (e) => (o.output === false ? undefined : `    ${c.dim(`${e.host} |`)} ${e.stream === 'stderr' ? c.red(e.line) : e.line}`),

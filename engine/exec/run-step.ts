@@ -155,7 +155,9 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
       throw e;
     }
     if (ctl.signal.aborted) return fail(why());
-    return fail((e as Error).message ?? String(e));
+    // Transport errors carry what to try next (host key, auth, ProxyJump…).
+    const hint = (e as { hint?: unknown }).hint;
+    return fail(`${(e as Error).message ?? String(e)}${typeof hint === 'string' ? `\n${hint}` : ''}`);
   } finally {
     timer.abort();
     run.abort.signal.removeEventListener('abort', onRunAbort);

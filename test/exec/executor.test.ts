@@ -138,4 +138,18 @@ test('deferred clean-ups run once at the end, also when the run fails', async ()
   assert.is(cleaned, 1);
 });
 
+test('a looping phase runs once per item, in order, with step keys per iteration', async () => {
+  const rb = runbook([phase('workers', [sh('upgrade to {{hop}}', { id: 'p0.s0' })], { loop: { items: ['1.30', '1.31'], var: 'hop' } })]);
+  const h = await run(rb, inventory({ workers: ['w1', 'w2'] }));
+  assert.equal(h.pool.log.map((c) => `${c.host}:${c.command}`), ['w1:upgrade to 1.30', 'w2:upgrade to 1.30', 'w1:upgrade to 1.31', 'w2:upgrade to 1.31']);
+  const keys = h.events.flatMap((e) => (e.kind === 'step.end' ? [`${e.step}@${e.host}`] : []));
+  assert.equal(keys, ['p0.s0#0@w1', 'p0.s0#0@w2', 'p0.s0#1@w1', 'p0.s0#1@w2']);
+});
+
+test('a phase whose pattern matches no host is skipped with a warning', async () => {
+  const h = await run(runbook([phase('nothing', [sh('x')]), phase('workers', [sh('y')])]), inventory({ workers: ['w1'] }));
+  assert.ok(h.events.some((e) => e.kind === 'warning' && e.message.includes('no host matches nothing')));
+  assert.equal(h.pool.commands('w1'), ['y']);
+});
+
 test.run();
