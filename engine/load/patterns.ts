@@ -31,7 +31,7 @@ function globRe(glob: string): RegExp {
 /** The hosts one term names, or why it names none. */
 function resolveTerm(text: string, inv: Inventory): { hosts: string[]; problem?: string } {
   const names = inv.hosts.map((h) => h.name);
-  const sub = /^(.+?)\[(-?\d*)(?::(-?\d*))?\]$/.exec(text);
+  const sub = text.startsWith('~') ? null : /^(.+?)\[(-?\d*)(?::(-?\d*))?\]$/.exec(text);
   let base = text;
   let slice: [number, number | undefined] | undefined;
   if (sub) {
