@@ -1,5 +1,6 @@
 // Checks that need the inventory and -e: required groups exist, phase patterns resolve,
 // required params are given, and every template and guard reads only defined variables.
+import { readFileSync } from 'node:fs';
 import type { Problem, SourcePos } from '../model/errors.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Phase, Runbook, Step } from '../model/runbook.js';
@@ -29,6 +30,46 @@ export function runtimeNames(rb: Runbook): Set<string> {
   return out;
 }
 
+const texts = new Map<string, string[] | null>();
+function fileLines(file: string): string[] | null {
+  if (!texts.has(file)) {
+    try {
+      texts.set(file, readFileSync(file, 'utf8').split('\n'));
+    } catch {
+      texts.set(file, null);
+    }
+  }
+  return texts.get(file)!;
+}
+
+/**
+ * Where a variable of a template is in the file. Folded and multi-line scalars do not keep the
+ * template's line breaks, so find the same occurrence of the text in the file from the start.
+ */
+function refPos(start: SourcePos | undefined, src: string, ref: { line: number; column: number; path: string }): SourcePos | undefined {
+  if (!start) return undefined;
+  if (!src.includes('\n') && ref.line === 1) {
+    const direct = offsetPos(start, ref.line, ref.column);
+    const lines = fileLines(start.file);
+    if (!lines || lines[start.line - 1]?.slice(direct!.col - 1).startsWith(ref.path)) return direct;
+  }
+  const lines = fileLines(start.file);
+  if (!lines) return offsetPos(start, ref.line, ref.column);
+  const tLines = src.split('\n');
+  const idx = tLines.slice(0, ref.line - 1).reduce((n, l) => n + l.length + 1, 0) + ref.column;
+  let k = 0;
+  for (let i = src.indexOf(ref.path); i >= 0 && i < idx; i = src.indexOf(ref.path, i + 1)) k++;
+  for (let ln = start.line - 1, from = start.col - 1; ln < lines.length && ln < start.line + tLines.length * 2 + 50; ln++, from = 0) {
+    let i = lines[ln]!.indexOf(ref.path, from);
+    while (i >= 0) {
+      if (k === 0) return { file: start.file, line: ln + 1, col: i + 1 };
+      k--;
+      i = lines[ln]!.indexOf(ref.path, i + 1);
+    }
+  }
+  return offsetPos(start, ref.line, ref.column);
+}
+
 class Checker {
   readonly problems: Problem[] = [];
   constructor(private readonly rb: Runbook) {}
@@ -44,10 +85,10 @@ class Checker {
         return;
       }
       for (const h of refs.helpers) {
-        if (!HELPER_NAMES.has(h.name)) this.problems.push({ pos: offsetPos(pos, h.line, h.column) ?? fallback, message: `unknown template helper "${h.name}"${didYouMean(h.name, HELPER_NAMES)}` });
+        if (!HELPER_NAMES.has(h.name)) this.problems.push({ pos: refPos(pos, v, h) ?? fallback, message: `unknown template helper "${h.name}"${didYouMean(h.name, HELPER_NAMES)}` });
       }
       for (const n of refs.names) {
-        if (!known.has(n.name)) this.problems.push({ pos: offsetPos(pos, n.line, n.column) ?? fallback, message: undefinedMsg(n.path, n.name, known) });
+        if (!known.has(n.name)) this.problems.push({ pos: refPos(pos, v, n) ?? fallback, message: undefinedMsg(n.path, n.name, known) });
       }
     } else if (Array.isArray(v)) v.forEach((x) => this.template(x, pos, fallback, known));
     else if (isMap(v)) for (const x of Object.values(v)) this.template(x, pos, fallback, known);

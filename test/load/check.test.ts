@@ -1,0 +1,65 @@
+// Checks against the inventory and -e (validate's second pass): required groups, phase patterns,
+// required params, and strict variables in every template and guard.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { checkRunbookAgainstInventory, loadInventory, loadRunbook, runtimeNames } from '../../engine/load/index.js';
+import { formatProblem } from '../../engine/model/errors.js';
+import type { Inventory } from '../../engine/model/inventory.js';
+import type { Runbook } from '../../engine/model/runbook.js';
+import { packageRoot } from '../../engine/paths.js';
+import { catalog } from '../fixtures/load/catalog.js';
+
+process.chdir(packageRoot());
+let rb: Runbook;
+let inv: Inventory;
+
+test('setup', async () => {
+  const r = await loadRunbook('test/fixtures/load/strict.yaml', { actions: catalog });
+  assert.equal(r.problems, []);
+  rb = r.runbook!;
+  inv = (await loadInventory('test/fixtures/load/native.yaml')).inventory!;
+});
+
+test('names from params, vars, inventory, built-ins, -e, registers, facts and loops are all defined', () => {
+  assert.equal(checkRunbookAgainstInventory(rb, inv, { snapshot_dir: '/var/backups', from_cli: 1 }).map(formatProblem), []);
+});
+
+test('a required param missing from -e and the inventory is reported at its declaration', () => {
+  const out = checkRunbookAgainstInventory(rb, inv, { from_cli: 1 }).map(formatProblem);
+  assert.equal(out, ['test/fixtures/load/strict.yaml:5:3: param "snapshot_dir" is required: give it with -e snapshot_dir=… or as an inventory var']);
+});
+
+test('a required param given as an inventory var on every host is enough', () => {
+  const withVar: Inventory = { ...inv, vars: { ...inv.vars, snapshot_dir: '/x' } };
+  assert.equal(checkRunbookAgainstInventory(rb, withVar, { from_cli: 1 }), []);
+});
+
+test('-e values are checked against the param type and pattern', () => {
+  const out = checkRunbookAgainstInventory(rb, inv, { snapshot_dir: '/x', from_cli: 1, target_version: 1.31 }).map(formatProblem);
+  assert.equal(out.length, 1);
+  assert.match(out[0]!, /^test\/fixtures\/load\/strict\.yaml:4:3: -e target_version: param "target_version" \(version\): 1\.31 is read as the number/);
+});
+
+test('a -e value missing from the run makes its template an undefined variable, at the exact column', () => {
+  const out = checkRunbookAgainstInventory(rb, inv, { snapshot_dir: '/x' }).map(formatProblem);
+  assert.equal(out.length, 1);
+  assert.match(out[0]!, /^test\/fixtures\/load\/strict\.yaml:21:78: undefined variable "from_cli"/);
+});
+
+test('templated host patterns are rendered from params and -e before they are checked', () => {
+  const out = checkRunbookAgainstInventory(rb, inv, { snapshot_dir: '/x', from_cli: 1, target_group: 'wrkers' }).map(formatProblem);
+  assert.equal(out, ['test/fixtures/load/strict.yaml:11:13: phase "Uses every kind of name": hosts: no group or host named "wrkers" (did you mean "workers"?)']);
+});
+
+test('registered names and set facts are known as run-time values', () => {
+  assert.equal([...runtimeNames(rb)].sort(), ['drained', 'kubelet_ver']);
+});
+
+test('required groups must exist in the inventory', () => {
+  const noGpu: Inventory = { ...inv, groups: Object.fromEntries(Object.entries(inv.groups).filter(([k]) => k !== 'gpu')) };
+  const withReq: Runbook = { ...rb, requires: { groups: ['gpu'] }, positions: { 'requires.groups.0': { file: rb.file, line: 1, col: 1 } } };
+  const out = checkRunbookAgainstInventory(withReq, noGpu, { snapshot_dir: '/x', from_cli: 1 });
+  assert.ok(out.some((p) => p.message === 'the runbook requires group "gpu", which test/fixtures/load/native.yaml does not have'));
+});
+
+test.run();
