@@ -3,6 +3,7 @@
 import { createInterface } from 'node:readline';
 import pLimit from 'p-limit';
 import type { ConfirmRequest } from '../exec/context.js';
+import { UsageError } from './errors.js';
 
 export function makeConfirm(yes: boolean, pause?: () => void, resume?: () => void): (r: ConfirmRequest) => Promise<boolean> {
   const one = pLimit(1);
@@ -28,7 +29,7 @@ export function makeConfirm(yes: boolean, pause?: () => void, resume?: () => voi
 /** Read a password from the terminal without echo. */
 export async function askPassword(prompt: string): Promise<string> {
   const stdin = process.stdin;
-  if (!stdin.isTTY) throw new Error('--ask-become-pass needs a terminal; set RUNBOOK_BECOME_PASSWORD instead');
+  if (!stdin.isTTY) throw new UsageError('--ask-become-pass needs a terminal; set RUNBOOK_BECOME_PASSWORD instead');
   process.stderr.write(prompt);
   stdin.setRawMode(true);
   stdin.resume();

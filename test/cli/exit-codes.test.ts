@@ -51,6 +51,11 @@ test('exit 1: a failed step names host, step, command, exit code and stderr; the
     assert.ok(r.stdout.includes(`runbook resume ${id}`));
     assert.is(count(dir, 'touched.node-a'), 1);
     assert.is(count(dir, 'touched.node-b'), 0);
+    const st = await runCli(['status'], dir);
+    assert.is(st.code, 0);
+    assert.match(st.stdout, new RegExp(`run ${id}: failed`));
+    assert.match(st.stdout, /failed: {4}p0\.s1@node-a — command exited 100/);
+    assert.match(st.stdout, new RegExp(`next: {6}runbook resume ${id}`));
   } finally {
     cleanup(dir);
   }
@@ -125,6 +130,30 @@ test('exit 3: resume refuses when the runbook changed since the run, naming the 
     writeFileSync(join(dir, 'fixed'), '');
     const ok = await runCli(['resume', '--allow-changed'], dir);
     assert.is(ok.code, 0, ok.stderr + ok.stdout);
+  } finally {
+    cleanup(dir);
+  }
+});
+
+test('plan --json prints the plan as data; actions lists every action; --ask-become-pass without a terminal is a usage error', async () => {
+  const dir = scratch(['ok.yaml']);
+  try {
+    const p = await runCli(['plan', 'ok.yaml', '-i', 'inventory.yaml', '--json', '-e', 'greeting=hi there'], dir);
+    assert.is(p.code, 0, p.stderr);
+    const plan = JSON.parse(p.stdout) as { phases: Array<{ batches: Array<Array<{ host: string; steps: Array<{ describe: string }> }>> }> };
+    const nodeB = plan.phases[0]!.batches[0]!.find((h) => h.host === 'node-b')!;
+    assert.is(nodeB.steps[0]!.describe, "echo 'hi there' from node-b at lab");
+    assert.equal(runIds(dir), [], 'plan writes no journal');
+    const a = await runCli(['actions'], dir);
+    assert.match(a.stdout, /^sh +changes +Run a shell command/m);
+    assert.match(a.stdout, /^assert +read-only/m);
+    const k = await runCli(['exec', 'ok.yaml', '-i', 'inventory.yaml', '--ask-become-pass'], dir, { RUNBOOK_BECOME_PASSWORD: '' });
+    assert.is(k.code, 0, 'RUNBOOK_BECOME_PASSWORD answers instead of a prompt');
+    if (process.env['RUNBOOK_BECOME_PASSWORD'] === undefined) {
+      const k2 = await runCli(['exec', 'ok.yaml', '-i', 'inventory.yaml', '--ask-become-pass'], dir);
+      assert.is(k2.code, 2, k2.stderr);
+      assert.match(k2.stderr, /needs a terminal; set RUNBOOK_BECOME_PASSWORD/);
+    }
   } finally {
     cleanup(dir);
   }
