@@ -22,9 +22,15 @@ async function walkBlock(hc: HostCtx, step: BlockStep, f: Frame): Promise<WalkRe
   const { run } = hc;
   const inner: Frame = { layers: [...f.layers, step.vars], tags: [...f.tags, ...step.tags], become: step.become ?? f.become };
   if (step.when || step.unless) {
-    const scope = buildScope(run.ports.templates, { ...run.opts, host: hc.host, templateLayers: inner.layers, runtime: hc.runtime, facts: hc.facts }, { runtime: 'error' });
-    const t = run.ports.templates;
-    const skip = (step.when && !t.evalBool(step.when, scope)) || (step.unless && t.evalBool(step.unless, scope));
+    let skip: boolean;
+    try {
+      const scope = buildScope(run.ports.templates, { ...run.opts, host: hc.host, templateLayers: inner.layers, runtime: hc.runtime, facts: hc.facts }, { runtime: 'error' });
+      const t = run.ports.templates;
+      skip = !!((step.when && !t.evalBool(step.when, scope)) || (step.unless && t.evalBool(step.unless, scope)));
+    } catch (e) {
+      const asAction = { ...step, kind: 'action' as const, action: 'block', args: {} };
+      return reportStepFailure(hc, asAction, stepKey(step.id, hc.phaseIter), `cannot evaluate the block's guard: ${(e as Error).message}`);
+    }
     if (skip) return 'ok';
   }
   let result = await walkSteps(hc, step.block, inner);

@@ -152,4 +152,12 @@ test('a phase whose pattern matches no host is skipped with a warning', async ()
   assert.equal(h.pool.commands('w1'), ['y']);
 });
 
+test('a block whose guard cannot be evaluated fails that host with the reason, not the whole engine', async () => {
+  const rb = runbook([phase('workers', [block({ block: [sh('inside')] }, { when: 'nosuchvar.x > 1', name: 'Guarded' })])]);
+  const h = await run(rb, inventory({ workers: ['w1'] }));
+  assert.is(h.summary.status, 'failed');
+  assert.match(h.summary.message ?? '', /Guarded.*cannot evaluate the block's guard/);
+  assert.equal(h.pool.log, []);
+});
+
 test.run();
