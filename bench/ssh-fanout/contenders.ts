@@ -1,7 +1,7 @@
 // The contenders of the fan-out benchmark and the files each needs (fleet JSON, native inventory,
 // Ansible INI inventory + ansible.cfg + playbook), generated for one sshd fleet.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { packageRoot } from '../../engine/paths.js';
 import type { SshdFleet } from '../../test/helpers/sshd.js';
 import type { FleetFile } from './fleet-file.js';
@@ -98,15 +98,15 @@ function pidsMentioning(needle: string): number[] {
   return out;
 }
 
-export function contenders(fleet: SshdFleet, work: string, withCli: boolean): Contender[] {
+export function contenders(fleet: SshdFleet, work: string, cliRunbook: string | undefined): Contender[] {
   const root = packageRoot();
   const files = writeFiles(fleet, work);
   let run = 0;
   const controlBase = join(work, 'cp');
   const env = { ...process.env, SSH_AUTH_SOCK: '' };
   const list: Contender[] = [];
-  if (withCli) {
-    list.push({ key: 'runbook', label: 'runbook exec (CLI)', argv: [process.execPath, join(root, 'engine/cli/runbook.mjs'), 'exec', join(root, 'runbooks/examples/fan-out.yaml'), '-i', files.nativeInv, '--yes'], env: () => env });
+  if (cliRunbook) {
+    list.push({ key: 'runbook', label: 'runbook exec (CLI)', argv: [process.execPath, join(root, 'engine/cli/runbook.mjs'), 'exec', cliRunbook, '-i', files.nativeInv, '--yes'], env: () => env });
   }
   list.push({ key: 'pool', label: 'runbook SSH pool (direct)', argv: [process.execPath, join(root, 'dist/bench/ssh-fanout/pool-client.js'), files.fleetJson], env: () => env });
   const ansible: Contender = {
@@ -134,8 +134,15 @@ export function contenders(fleet: SshdFleet, work: string, withCli: boolean): Co
   return list;
 }
 
-export function cliAvailable(): boolean {
+/**
+ * The runbook `runbook exec` runs: --runbook PATH, else runbooks/examples/fan-out.yaml, else the
+ * benchmark's own bench/ssh-fanout/fan-out.yaml; undefined when the CLI is not built.
+ */
+export function cliRunbook(override: string | undefined): string | undefined {
   const root = packageRoot();
-  if (!existsSync(join(root, 'runbooks/examples/fan-out.yaml'))) return false;
-  return !/Placeholder entry point/.test(readFileSync(join(root, 'engine/cli/main.ts'), 'utf8'));
+  const example = join(root, 'runbooks/examples/fan-out.yaml');
+  const file = override ? resolve(override) : existsSync(example) ? example : join(root, 'bench/ssh-fanout/fan-out.yaml');
+  if (!existsSync(file) || !existsSync(join(root, 'dist/engine/cli/main.js'))) return undefined;
+  if (/Placeholder entry point/.test(readFileSync(join(root, 'engine/cli/main.ts'), 'utf8'))) return undefined;
+  return file;
 }

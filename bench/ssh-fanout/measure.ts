@@ -14,12 +14,12 @@ function seconds(t: string): number {
   return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
 }
 
-/** Run argv under bash, output to logFile; resolves with wall and CPU seconds. Bounded by timeoutMs. */
-export function measure(argv: string[], logFile: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Sample> {
+/** Run argv under bash in cwd (runbook's journal lands there), output to logFile; resolves with wall and CPU seconds. Bounded by timeoutMs. */
+export function measure(argv: string[], logFile: string, env: NodeJS.ProcessEnv, timeoutMs: number, cwd: string): Promise<Sample> {
   return new Promise((resolve) => {
     const script = '"$@" >"$RUNBOOK_BENCH_LOG" 2>&1; rc=$?; times; exit $rc';
     const started = process.hrtime.bigint();
-    const child = spawn('bash', ['-c', script, 'bash', ...argv], { env: { ...env, RUNBOOK_BENCH_LOG: logFile }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('bash', ['-c', script, 'bash', ...argv], { cwd, env: { ...env, RUNBOOK_BENCH_LOG: logFile }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

@@ -2,14 +2,14 @@
 // `runbook exec` (when the CLI is there), the engine's SSH pool directly, ansible-playbook and a
 // bare ssh2 script. Five paired rounds (order rotated each round), medians, ratios with their
 // spread, controller CPU. Writes bench/results/ssh-fanout.json and prints a markdown table.
-// Usage: node dist/bench/ssh-fanout/run.js [--sizes 20,100] [--rounds 5]
+// Usage: node dist/bench/ssh-fanout/run.js [--sizes 20,100] [--rounds 5] [--runbook FILE]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../engine/paths.js';
 import { startSshd } from '../../test/helpers/sshd.js';
-import { cliAvailable, contenders, type Contender } from './contenders.js';
+import { cliRunbook, contenders, type Contender } from './contenders.js';
 import { measure, type Sample } from './measure.js';
 
 const argv = process.argv.slice(2);
@@ -41,13 +41,14 @@ function ratio(samples: Record<string, Sample[]>, a: string, b: string): number[
   return xs.map((x, i) => x.wallS / ys[i]!.wallS);
 }
 
-async function benchSize(n: number, withCli: boolean, hasAnsible: boolean): Promise<SizeResult> {
+async function benchSize(n: number, cli: string | undefined, hasAnsible: boolean): Promise<SizeResult> {
+  const withCli = cli !== undefined;
   process.stderr.write(`\n## N=${n}: starting ${n} sshd hosts…\n`);
   const fleet = await startSshd({ count: n });
   if (!fleet) throw new Error('sshd not installed (apt-get install openssh-server)');
   const work = mkdtempSync(join(tmpdir(), `runbook-bench-${n}-`));
   try {
-    let list: Contender[] = contenders(fleet, work, withCli);
+    let list: Contender[] = contenders(fleet, work, cli);
     if (!hasAnsible) list = list.filter((c) => c.key !== 'ansible');
     const samples: Record<string, Sample[]> = {};
     for (const c of list) samples[c.key] = [];
@@ -55,7 +56,7 @@ async function benchSize(n: number, withCli: boolean, hasAnsible: boolean): Prom
       // Rotate the order each round so no contender always runs first (or after Ansible's load).
       const order = list.map((_, i) => list[(i + r) % list.length]!);
       for (const c of order) {
-        const s = await measure(c.argv, join(work, `${c.key}-${r}.log`), c.env(), RUN_TIMEOUT_MS);
+        const s = await measure(c.argv, join(work, `${c.key}-${r}.log`), c.env(), RUN_TIMEOUT_MS, work);
         c.after?.();
         samples[c.key]!.push(s);
         process.stderr.write(`  round ${r + 1} ${c.label}: ${s.wallS.toFixed(2)} s wall, ${s.cpuS.toFixed(2)} CPU-s${s.ok ? '' : ' FAILED'}\n`);
@@ -91,14 +92,16 @@ function table(results: SizeResult[], withCli: boolean): string {
   return lines.join('\n');
 }
 
-const withCli = cliAvailable();
+const cli = cliRunbook(argv.includes('--runbook') ? opt('--runbook', '') : undefined);
+const withCli = cli !== undefined;
 const hasAnsible = spawnSync('ansible-playbook', ['--version'], { stdio: 'ignore' }).status === 0;
-if (!withCli) process.stderr.write('note: `runbook exec` or runbooks/examples/fan-out.yaml is not available yet; measuring the engine\'s SSH pool directly\n');
+if (!withCli) process.stderr.write('note: the CLI is not built; measuring the engine\'s SSH pool only\n');
+else process.stderr.write(`runbook exec runs ${cli}\n`);
 if (!hasAnsible) process.stderr.write('note: ansible-playbook not found (apt-get install ansible-core); Ansible is left out\n');
 const results: SizeResult[] = [];
-for (const n of sizes) results.push(await benchSize(n, withCli, hasAnsible));
+for (const n of sizes) results.push(await benchSize(n, cli, hasAnsible));
 const md = table(results, withCli);
 const outDir = join(packageRoot(), 'bench', 'results');
 mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, 'ssh-fanout.json'), JSON.stringify({ date: new Date().toISOString(), cpus: cpus().length, rounds, commands: ['hostname', 'id -u'], cli: withCli, results }, null, 2));
+writeFileSync(join(outDir, 'ssh-fanout.json'), JSON.stringify({ date: new Date().toISOString(), cpus: cpus().length, rounds, commands: ['hostname', 'id -u'], cli: cli ?? null, results }, null, 2));
 process.stdout.write(`${md}\n\nResults: bench/results/ssh-fanout.json\n`);
