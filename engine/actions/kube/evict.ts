@@ -1,6 +1,7 @@
 // The drain's "do" part: evict (or delete) every chosen pod in parallel, retry 429s from a
 // PodDisruptionBudget every 5 s until the deadline, and wait for each pod to be gone by UID.
 // Reports through callbacks; never prints.
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../../ports/clock.js';
 import type { KubeClient, PdbInfo, PodInfo } from '../../ports/kube.js';
 import { podRef } from './common.js';
@@ -41,6 +42,8 @@ interface Track {
 /** Evict all pods; resolves when every pod is gone, failed, or the deadline passed. */
 export async function evictAll(kube: KubeClient, clock: Clock, signal: AbortSignal, pods: PodInfo[], node: string, o: EvictOptions, hooks: EvictHooks): Promise<PodEnd[]> {
   const tracks = pods.map((pod): Track => ({ pod, ref: podRef(pod), phase: 'evicting' }));
+  // One request and one sleep per pod listen on the step's signal at once: not a leak.
+  setMaxListeners(Math.max(50, 3 * pods.length), signal);
   let pdbCache: Promise<PdbInfo[]> | undefined;
   const pdbNames = async (pod: PodInfo, fromServer?: string): Promise<string[]> => {
     if (fromServer) return [`${pod.namespace}/${fromServer}`];
