@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findKubectl, runKubectl } from '../helpers/kubectl.js';
+import { packageRoot } from '../../engine/paths.js';
 import { startCluster, waitFor, type Running } from './support.js';
 
 type PodLite = { metadata: { name: string; namespace: string; uid: string; ownerReferences?: Array<{ kind: string }>; deletionTimestamp?: string }; spec: { nodeName?: string }; status: { phase: string; conditions?: Array<{ type: string; status: string }> } };
@@ -105,5 +106,51 @@ for (const minor of ['1.27', '1.33']) {
     }
   });
 }
+
+test('the kubectl commands runbooks and operators run also work: jsonpath, wait, scale, rollout, run, logs, can-i', async () => {
+  const bin = findKubectl('1.33') ?? findKubectl('1.30');
+  if (!bin) {
+    console.log('SKIP: neither kubectl.1.33 nor kubectl.1.30 found beside the kubectl on PATH');
+    return;
+  }
+  const lab = await startCluster({ timeScale: 0.01 });
+  const cache = mkdtempSync(join(tmpdir(), 'kubectl-cache-misc-'));
+  const k = (...args: string[]) => runKubectl(bin, lab.kubeconfig, cache, args, 60_000);
+  try {
+    const jp = await k('get', 'node', 'worker-1', '-o', 'jsonpath={.status.nodeInfo.kubeletVersion}');
+    assert.is(jp.code, 0, jp.stderr);
+    assert.is(jp.stdout, 'v1.30.4');
+    const all = await k('get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.status.nodeInfo.kubeletVersion}{"\\n"}{end}');
+    assert.is(all.stdout.trim().split('\n').length, 8);
+    const wait = await k('wait', '--for=condition=Ready', 'node/worker-2', '--timeout=10s');
+    assert.is(wait.code, 0, wait.stderr);
+    assert.match(wait.stdout, /node\/worker-2 condition met/);
+    const scale = await k('scale', 'deployment/web', '--replicas=4');
+    assert.is(scale.code, 0, scale.stderr);
+    const rollout = await k('rollout', 'status', 'deployment/web', '--timeout=20s');
+    assert.is(rollout.code, 0, rollout.stderr);
+    assert.match(rollout.stdout, /deployment "web" successfully rolled out/);
+    const deploy = await k('get', 'deployment', 'web');
+    assert.match(deploy.stdout, /web\s+4\/4\s+4\s+4\s+3d/);
+    const run = await k('run', 'hello', '--image=busybox:1.36', '--restart=Never', '--', 'echo', 'hi there');
+    assert.is(run.code, 0, run.stderr);
+    const done = await k('wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/hello', '--timeout=10s');
+    assert.is(done.code, 0, done.stderr);
+    const logs = await k('logs', 'hello');
+    assert.is(logs.stdout, 'hi there\n');
+    const can = await k('auth', 'can-i', 'delete', 'pods');
+    assert.is(can.stdout.trim(), 'yes');
+    // The lab serves no OpenAPI documents, so client-side validation must be off.
+    const manifest = join(packageRoot(), 'test', 'fixtures', 'lab-cluster', 'configmap.yaml');
+    const created = await k('apply', '--validate=false', '-f', manifest);
+    assert.is(created.code, 0, created.stderr);
+    assert.match(created.stdout, /configmap\/upgrade-notes created/);
+    const again = await k('apply', '--validate=false', '-f', manifest);
+    assert.match(again.stdout, /configmap\/upgrade-notes unchanged/);
+  } finally {
+    await lab.stop();
+    rmSync(cache, { recursive: true, force: true });
+  }
+});
 
 test.run();

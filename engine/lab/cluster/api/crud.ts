@@ -24,6 +24,9 @@ function missing(t: Target, name: string): ApiError {
 }
 
 function parseBody(req: ApiRequest): Json {
+  if ((req.headers['content-type'] ?? '').includes('protobuf')) {
+    throw new ApiError(415, 'UnsupportedMediaType', 'the lab API server reads JSON and YAML request bodies only (protobuf is accepted for DeleteOptions); send application/json');
+  }
   const text = req.body.toString('utf8');
   try {
     return (req.headers['content-type'] ?? '').includes('yaml') ? (YAML.parse(text) as Json) : (JSON.parse(text) as Json);

@@ -3,6 +3,7 @@ import type { ControllerContext } from '../controllers/context.js';
 import { aggregated, aggregatedContentType, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
 import { create, getOrList, patch, remove, update, type WriteHook } from './crud.js';
 import { evictionRequest, podLog } from './pod-subresources.js';
+import { scaleRequest } from './scale.js';
 import { json, parseResourcePath, type ApiRequest, type ApiResponse } from './request.js';
 import { ApiError } from './status.js';
 
@@ -22,6 +23,7 @@ export function route(ctx: ControllerContext, req: ApiRequest, hook: WriteHook):
   if (method === 'GET') {
     if (p === '/healthz' || p === '/readyz' || p === '/livez') return { kind: 'text', code: 200, text: 'ok' };
     if (p === '/version') return json(versionInfo(ctx.serverVersion()));
+    if (p === '/openapi/v3') return json({ paths: {} });
     if (p === '/api' || p === '/apis') {
       const agg = wantsAggregated(req.headers.accept);
       if (agg) return json(aggregated(p === '/api', agg), 200, aggregatedContentType(agg));
@@ -54,6 +56,15 @@ export function route(ctx: ControllerContext, req: ApiRequest, hook: WriteHook):
     allowed('GET');
     return podLog(ctx, t.namespace!, t.name!);
   }
+  if (t.type.resource === 'selfsubjectaccessreviews') {
+    allowed('POST');
+    // The lab has one user, its admin: every access review is allowed (nothing is stored).
+    // kubectl 1.33 sends this one as protobuf; the answer does not depend on the body.
+    let review: Record<string, unknown> = {};
+    try { review = JSON.parse(req.body.toString('utf8') || '{}') as Record<string, unknown>; } catch { review = {}; }
+    return json({ ...review, apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: { creationTimestamp: null }, status: { allowed: true, reason: 'the lab admin may do anything' } }, 201);
+  }
+  if (t.sub === 'scale' && t.type.subresources?.some((s) => s.name === 'scale')) return scaleRequest(ctx, req, t);
   if (t.sub && t.sub !== 'status') throw notFoundPage(p);
   if (!t.name) {
     allowed('GET', 'POST');

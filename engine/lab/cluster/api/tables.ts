@@ -3,8 +3,7 @@
 import type { KObject, Node, Pod, PodDisruptionBudget } from '../types.js';
 import { isNodeReady } from '../podutil.js';
 
-interface Column { name: string; type: string; format: string; description: string; priority: number }
-const col = (name: string, priority = 0, type = 'string', format = ''): Column => ({ name, type, format, description: name, priority });
+import { col, MORE_PRINTERS, type Column } from './tables-more.js';
 
 /** Like k8s.io/apimachinery duration.HumanDuration. */
 export function humanAge(ms: number): string {
@@ -70,7 +69,8 @@ const TABLES: Record<string, { columns: Column[]; row: (o: KObject, now: number)
 
 /** A meta.k8s.io/v1 Table for these objects; includeObject None|Metadata|Object as the query asks. */
 export function toTable(resource: string, objects: KObject[], now: number, resourceVersion: string, includeObject = 'Metadata'): Record<string, unknown> {
-  const t = TABLES[resource] ?? { columns: [col('Name', 0, 'string', 'name'), col('Age')], row: (o: KObject) => [o.metadata.name, age(o, now)] };
+  const more = MORE_PRINTERS[resource];
+  const t = TABLES[resource] ?? (more ? { columns: more.columns, row: (o: KObject) => more.row(o, age(o, now)) } : { columns: [col('Name', 0, 'string', 'name'), col('Age')], row: (o: KObject) => [o.metadata.name, age(o, now)] });
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',

@@ -25,6 +25,7 @@ export class Watches {
     };
     const typeName = type.resource;
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    res.flushHeaders(); // clients (client-go) wait for the headers before they consider the watch started
     const rv = req.query.get('resourceVersion');
     if (!rv || rv === '0') for (const o of store.list(type.resource, namespace)) if (matches(o)) send('ADDED', o);
     const off = store.onChange((change, resource, o) => {
