@@ -101,7 +101,7 @@ function normStep(u: FileUnit, ctx: LoadCtx, path: DataPath, raw: unknown, stack
     return undefined;
   }
   if (actions.length + structural.length === 0) {
-    if (extra.length === 0) ctx.problems.push({ pos: src.pos(path), message: `step has no action (one of: ${Object.keys(ctx.actions).join(', ')}, or block/include)` });
+    if (extra.length === 0) ctx.problems.push({ pos: src.pos(path), message: `step has no action: add one action key (${Object.keys(ctx.actions).slice(0, 4).join(', ')}, … — \`runbook actions\` lists them), or block:/include:` });
     return undefined;
   }
   if (!('block' in raw)) {

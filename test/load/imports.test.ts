@@ -47,7 +47,7 @@ test('an include becomes a block of the library steps, scoped by its with: value
   assert.equal(inc.vars, { version: '{{target_version}}', wait_timeout: '10m', local: 1 });
   assert.equal(inc.block.map((s) => s.id), ['p2.s0.include.0']);
   assert.equal(inc.rescue, []);
-  assert.is(inc.changes, false, 'wait_node_ready is read-only');
+  assert.is(inc.changes, false, 'wait_node is read-only');
   const again = rb.phases[2]!.steps[1] as BlockStep;
   assert.is(again.name, 'Wait again with another timeout');
   assert.equal(again.vars, { version: '1.31.4', wait_timeout: '2m' });
