@@ -100,4 +100,31 @@ test('drain without ignore_daemonsets refuses DaemonSet pods', async () => {
   await act('uncordon').run(ctx, { node: 'worker-3' });
 });
 
+test('without the eviction subresource the drain deletes pods (PDBs are not consulted) and says so', async () => {
+  if (skip) return;
+  const deleted: string[] = [];
+  const real = lab!.kube;
+  const noEviction = new Proxy(real, {
+    get(target, prop, recv) {
+      if (prop === 'supportsEviction') return async () => false;
+      if (prop === 'evictPod') return async () => assert.unreachable('must not evict');
+      if (prop === 'deletePod') return async (ns: string, name: string, o: { gracePeriodSeconds?: number }, sig?: AbortSignal) => (deleted.push(`${ns}/${name}`), target.deletePod(ns, name, o, sig));
+      const v = Reflect.get(target, prop, recv);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+  lab!.faults.pdbBlocked.push('default/web');
+  try {
+    const ctx = makeContext(noEviction);
+    const r = await act('drain').run(ctx, { node: 'worker-3', delete_emptydir_data: true, timeout: '20s' });
+    assert.is(r.status, 'changed', r.message);
+    assert.equal([...deleted].sort(), [...(r.data.evicted as string[])].sort());
+    assert.ok(deleted.some((p) => p.startsWith('default/web-')), 'the PDB-protected pod went too');
+    assert.ok(ctx.progressLog.some((m) => /no pods\/eviction: deleting pods instead/.test(m)), ctx.progressLog.join('\n'));
+  } finally {
+    lab!.faults.pdbBlocked.length = 0;
+    await act('uncordon').run(makeContext(real), { node: 'worker-3' });
+  }
+});
+
 test.run();
