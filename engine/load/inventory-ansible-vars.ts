@@ -2,11 +2,26 @@
 // with bad values (a port that is not 1–65535, a become that is not a boolean) reported.
 import type { Problem, SourcePos } from '../model/errors.js';
 import type { Settings } from './inventory-build.js';
+import { nearest } from './suggest.js';
 
 export interface PosValue {
   value: unknown;
   pos: SourcePos;
 }
+
+/** The Ansible variables read above. */
+const CONNECTION_VARS = [
+  'ansible_host', 'ansible_ssh_host', 'ansible_port', 'ansible_ssh_port', 'ansible_user', 'ansible_ssh_user',
+  'ansible_ssh_private_key_file', 'ansible_private_key_file', 'ansible_become', 'ansible_sudo', 'ansible_connection',
+  'ansible_ssh_common_args', 'ansible_ssh_extra_args', 'ansible_host_key_checking', 'ansible_ssh_host_key_checking',
+];
+/** Real Ansible variables we do not use, kept as plain variables without complaint. */
+const KNOWN_OTHER = new Set([
+  'ansible_python_interpreter', 'ansible_password', 'ansible_ssh_pass', 'ansible_become_user', 'ansible_become_method',
+  'ansible_become_pass', 'ansible_become_password', 'ansible_become_exe', 'ansible_become_flags', 'ansible_shell_type',
+  'ansible_shell_executable', 'ansible_ssh_executable', 'ansible_sftp_extra_args', 'ansible_scp_extra_args',
+  'ansible_ssh_pipelining', 'ansible_timeout', 'ansible_ssh_timeout', 'ansible_group_priority', 'ansible_network_os',
+]);
 
 const TRUE = new Set(['true', 'yes', 'on', '1']);
 const FALSE = new Set(['false', 'no', 'off', '0']);
@@ -83,8 +98,12 @@ export function ansibleSettings(vars: Record<string, PosValue>, problems: Proble
         if (b === false) set('strictHostKeyChecking', 'accept-new', key, pos);
         break;
       }
-      default:
+      default: {
+        // A typo in a connection variable would silently connect elsewhere: name it.
+        const near = key.startsWith('ansible_') && !KNOWN_OTHER.has(key) ? nearest(key, CONNECTION_VARS) : undefined;
+        if (near) problems.push({ pos, message: `unknown connection variable "${key}" (did you mean "${near}"?)` });
         break;
+      }
     }
   }
   return out;
