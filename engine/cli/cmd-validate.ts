@@ -1,5 +1,4 @@
 // `runbook validate FILE... [-i INVENTORY]`: every problem of every file as FILE:LINE:COL, exit 2.
-import { resolve } from 'node:path';
 import { actionCatalog } from '../actions/registry.js';
 import { formatProblem, type Problem } from '../model/errors.js';
 import type { Step } from '../model/runbook.js';
@@ -16,13 +15,13 @@ export async function validateCommand(argv: string[]): Promise<number> {
   const problems: Problem[] = [];
   let inv;
   if (values.inventory) {
-    const r = await L.loadInventory(resolve(values.inventory));
+    const r = await L.loadInventory(values.inventory);
     problems.push(...r.problems);
     inv = r.inventory;
   }
   const ok: string[] = [];
   for (const file of positionals) {
-    const r = await L.loadRunbook(resolve(file), { actions: actionCatalog });
+    const r = await L.loadRunbook(file, { actions: actionCatalog });
     const mine = [...r.problems];
     if (r.runbook && inv && !mine.length) mine.push(...L.checkRunbookAgainstInventory(r.runbook, inv, {}));
     problems.push(...mine);

@@ -1,6 +1,5 @@
 // Loading what a command needs — runbook, inventory, -e vars — with every problem collected
 // into one InputError (exit 2) before anything is contacted.
-import { resolve } from 'node:path';
 import { actionCatalog } from '../actions/registry.js';
 import { InputError, type Problem } from '../model/errors.js';
 import type { Host, Inventory } from '../model/inventory.js';
@@ -36,9 +35,10 @@ export function hostSelector(L: Pick<Awaited<ReturnType<typeof loader>>, 'select
 export async function loadInputs(a: { file: string; inventory: string; extra: string[]; limit?: string; extraVars?: Record<string, unknown> }): Promise<Loaded> {
   const L = await loader();
   const problems: Problem[] = [];
-  const rb = await L.loadRunbook(resolve(a.file), { actions: actionCatalog });
+  // Paths as the operator typed them, so problems read FILE:LINE:COL the way they wrote FILE.
+  const rb = await L.loadRunbook(a.file, { actions: actionCatalog });
   problems.push(...rb.problems);
-  const inv = await L.loadInventory(resolve(a.inventory));
+  const inv = await L.loadInventory(a.inventory);
   problems.push(...inv.problems);
   const ev = L.parseExtraVars(a.extra);
   problems.push(...ev.problems);

@@ -41,8 +41,9 @@ export function recordInputs(a: {
     runId: a.runId,
     createdAt: new Date().toISOString(),
     cwd: process.cwd(),
-    runbook: a.runbook.file,
-    sources: a.runbook.sources,
+    // Absolute, so `resume` works from any directory.
+    runbook: resolve(a.runbook.file),
+    sources: a.runbook.sources.map((s) => ({ file: resolve(s.file), sha256: s.sha256 })),
     inventory: a.lab ? { lab: a.lab } : { file: invFile, sha256: sha256File(invFile) ?? '' },
     extraVars: redactVarsByName(a.extraVars),
     secretVars: Object.keys(a.extraVars).filter((k) => SECRET_NAME.test(k)),
