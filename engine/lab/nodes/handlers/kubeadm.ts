@@ -50,11 +50,15 @@ function plan(call: ShimCall): number {
   io.out("[upgrade/config] FYI: You can look at this config file with 'kubectl -n kube-system get cm kubeadm-config -o yaml'\n");
   io.out('[upgrade] Running cluster health checks\n[upgrade] Fetching available versions to upgrade to\n');
   io.out(`[upgrade/versions] Cluster version: ${vstr(cluster)}\n[upgrade/versions] kubeadm version: ${vstr(kv)}\n`);
-  if (compareVersions(kv, cluster) <= 0) {
+  // `plan vX.Y.Z` shows that target (kubeadm's offline version getter); without one, kubeadm's own.
+  const wanted = call.argv.slice(2).find((a) => !a.startsWith('-'));
+  const targetV = wanted ? parseVersion(wanted) : kv;
+  if (!targetV) { io.err(`[upgrade/versions] FATAL: couldn't parse version "${wanted}"\n` + STACK_HINT); return 1; }
+  if (compareVersions(targetV, cluster) <= 0) {
     io.out('\nAwesome, you\'re up-to-date! Enjoy!\n');
     return 0;
   }
-  const target = vstr(kv);
+  const target = vstr(targetV);
   io.out(`[upgrade/versions] Target version: ${target}\n[upgrade/versions] Latest version in the v${cluster.major}.${cluster.minor} series: ${vstr(cluster)}\n\n`);
   io.out("Components that must be upgraded manually after you have upgraded the control plane with 'kubeadm upgrade apply':\n");
   io.out(table([['COMPONENT', 'NODE', 'CURRENT', 'TARGET'], ...ctx.control.nodes().map((n) => ['kubelet', n.name, n.kubeletVersion, target])]));
