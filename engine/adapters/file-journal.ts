@@ -1,6 +1,6 @@
 // The run journal on disk: .runbook/runs/<id>/ (0700) with inputs.json, events.jsonl (append-only,
 // fsync'd at every step start/end so a crash loses nothing that matters) and report.md (0600).
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEvent, RunEventKind } from '../model/events.js';
 
@@ -100,4 +100,36 @@ export function listRuns(runsDir: string): string[] {
     .filter((d) => d.isDirectory() && existsSync(join(runsDir, d.name, 'inputs.json')))
     .map((d) => d.name)
     .sort();
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Take the run's lock file (run.lock with our PID) so two processes never append to one journal
+ * (say, two `runbook resume` at once). A lock whose process is gone is taken over. Returns the
+ * PID holding it when refused, else a release function.
+ */
+export function lockRun(dir: string): { release: () => void } | { heldBy: number } {
+  const p = join(dir, 'run.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(p, 'wx', 0o600);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return { release: () => rmSync(p, { force: true }) };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(p, 'utf8').trim());
+      if (pid && pid !== process.pid && pidAlive(pid)) return { heldBy: pid };
+      rmSync(p, { force: true }); // stale: its process died (crash, SIGKILL)
+    }
+  }
+  return { heldBy: 0 };
 }

@@ -10,7 +10,7 @@ import { becomePassword } from './cmd-exec.js';
 import { EXIT, UsageError } from './errors.js';
 import { loadInputs } from './inputs.js';
 import { changedFiles, findRun } from './journal-files.js';
-import { runWithJournal } from './run.js';
+import { runWithJournal, takeRunLock } from './run.js';
 
 function parseRef(s: string, flag: string): string {
   const at = s.lastIndexOf('@');
@@ -59,12 +59,19 @@ export async function resumeCommand(argv: string[]): Promise<number> {
   const keep = Object.fromEntries(Object.entries(inputs.extraVars).filter(([k]) => !inputs.secretVars.includes(k)));
 
   const loaded = await loadInputs({ file: inputs.runbook, inventory: inputs.inventory.file, extra, extraVars: keep, ...(inputs.options.limit ? { limit: inputs.options.limit } : {}) });
+  const lock = takeRunLock(dir, id);
   const journal = FileJournal.open(dir);
-  markDone(journal, events, marks);
+  try {
+    markDone(journal, events, marks);
+  } catch (e) {
+    journal.close();
+    lock.release();
+    throw e;
+  }
   const state = resumeStateFrom(id, readEvents(dir), reruns);
   const flying = inFlight(state);
   if (flying.length) process.stderr.write(`runbook: in flight when run ${id} stopped: ${flying.map((f) => `${f.ref} (${f.stepName})`).join(', ')}\n`);
   const password = await becomePassword(values['ask-become-pass']);
   const options = { ...inputs.options, yes: inputs.options.yes || !!values.yes, json: !!values.json };
-  return runWithJournal({ ...loaded, runId: id, journal, options, resume: state, ...(password !== undefined ? { becomePassword: password } : {}) });
+  return runWithJournal({ ...loaded, runId: id, journal, lock, options, resume: state, ...(password !== undefined ? { becomePassword: password } : {}) });
 }

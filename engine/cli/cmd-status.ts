@@ -63,7 +63,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
   }
   const n = v.counts;
   const lines = [
-    `run ${v.runId}: ${v.status}${v.attempts > 1 ? ` (${v.attempts} attempts)` : ''}`,
+    `run ${v.runId}: ${v.status === 'stopped' ? 'stopped (no run.end: still running, or the process was killed)' : v.status}${v.attempts > 1 ? ` (${v.attempts} attempts)` : ''}`,
     `  runbook:   ${v.runbook}`,
     `  inventory: ${v.inventory}`,
     ...(v.startedAt ? [`  started:   ${v.startedAt}`] : []),

@@ -3,13 +3,13 @@
 // writes report.md at the end, and turns the run's status into the exit code.
 import { relative } from 'node:path';
 import { consoleReporter } from '../adapters/console-reporter.js';
-import { FileJournal, readEvents } from '../adapters/file-journal.js';
+import { FileJournal, lockRun, readEvents } from '../adapters/file-journal.js';
 import { markdownReport } from '../adapters/markdown-report.js';
 import { ndjsonReporter } from '../adapters/ndjson-reporter.js';
 import { execute } from '../exec/executor.js';
 import type { ResumeState } from '../exec/resume-state.js';
 import type { RunEvent } from '../model/events.js';
-import { InterruptedError } from '../model/errors.js';
+import { InterruptedError, RefusedError } from '../model/errors.js';
 import { EXIT } from './errors.js';
 import type { Loaded } from './inputs.js';
 import { makeConfirm } from './prompt.js';
@@ -26,9 +26,19 @@ export interface RunRequest extends Loaded {
   epilogue?: string;
   /** Replaces `runbook resume ID` in the closing hint (a lab run cannot be resumed). */
   resumeHint?: string;
+  /** The run's lock when the caller took it already (resume, before --mark-done writes). */
+  lock?: { release: () => void };
+}
+
+/** The run's lock, or a refusal naming the process that holds it. */
+export function takeRunLock(dir: string, runId: string): { release: () => void } {
+  const lock = lockRun(dir);
+  if ('heldBy' in lock) throw new RefusedError(`run ${runId} is in progress in another process (pid ${lock.heldBy})`, `wait for it to end, or stop it first (kill -INT ${lock.heldBy})`);
+  return lock;
 }
 
 export async function runWithJournal(req: RunRequest): Promise<number> {
+  const lock = req.lock ?? takeRunLock(req.journal.dir, req.runId);
   const human = req.options.json ? process.stderr : process.stdout;
   const con = consoleReporter({ stream: human });
   const nd = req.options.json ? ndjsonReporter() : undefined;
@@ -77,6 +87,7 @@ export async function runWithJournal(req: RunRequest): Promise<number> {
   } finally {
     con.close();
     req.journal.close();
+    lock.release();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await pool.closeAll().catch(() => undefined);

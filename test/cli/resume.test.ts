@@ -100,6 +100,14 @@ test('a failed step is retried on resume; steps that finished are not', async ()
     const first = await runCli(['exec', 'until-fixed.yaml', '-i', 'inventory.yaml', '-e', `state_dir=${dir}`], dir);
     assert.is(first.code, 1);
     writeFileSync(join(dir, 'fixed'), '');
+    // Another live process holding the run (here: this test's own PID) → refused, nothing runs.
+    const [id] = runIds(dir);
+    const lockFile = join(dir, '.runbook', 'runs', id!, 'run.lock');
+    writeFileSync(lockFile, `${process.pid}\n`);
+    const busy = await runCli(['resume'], dir);
+    assert.is(busy.code, 3, busy.stderr);
+    assert.match(busy.stderr, new RegExp(`in progress in another process \\(pid ${process.pid}\\)`));
+    rmSync(lockFile);
     const r = await runCli(['resume'], dir);
     assert.is(r.code, 0, r.stderr + r.stdout);
     assert.is(count(dir, 'touched.node-a'), 1);
