@@ -58,6 +58,12 @@ export function parseKnownHosts(text: string): KnownHostEntry[] {
   return out;
 }
 
+/** A host pattern matches a name: plain names compare directly (the common case, and fast for big files). */
+function patternMatches(pattern: string, name: string): boolean {
+  if (!/[*?]/.test(pattern)) return pattern.toLowerCase() === name.toLowerCase();
+  return globToRegExp(pattern).test(name);
+}
+
 function globToRegExp(pattern: string): RegExp {
   const esc = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
   return new RegExp(`^${esc}$`, 'i');
@@ -74,8 +80,8 @@ export function hostFieldMatches(field: string, name: string): boolean {
   let matched = false;
   for (const pat of field.split(',')) {
     if (pat.startsWith('!')) {
-      if (globToRegExp(pat.slice(1)).test(name)) return false; // a negated match wins
-    } else if (globToRegExp(pat).test(name)) {
+      if (patternMatches(pat.slice(1), name)) return false; // a negated match wins
+    } else if (patternMatches(pat, name)) {
       matched = true;
     }
   }
