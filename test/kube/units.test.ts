@@ -43,6 +43,9 @@ test('label selectors: matchLabels, expressions, empty matches all, null matches
   assert.ok(selectorMatches({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['fe', 'be'] }] }, { app: 'web', tier: 'fe' }));
   assert.not.ok(selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'DoesNotExist' }] }, { tier: 'x' }));
   assert.ok(selectorMatches(parseSelectorString('app=web,tier!=db,canary'), { app: 'web', tier: 'fe', canary: '' }));
+  const inSet = parseSelectorString('env in (prod, staging),app=web');
+  assert.ok(selectorMatches(inSet, { env: 'staging', app: 'web' }));
+  assert.not.ok(selectorMatches(inSet, { env: 'dev', app: 'web' }));
 });
 
 test('lease decisions: create, renew own, take released or expired, take over only on request, else refuse', () => {

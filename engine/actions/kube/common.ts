@@ -81,7 +81,8 @@ export function selectorMatches(sel: LabelSelector | null | undefined, labels: R
 /** "a=b,c!=d,e" style selector string → a matcher (the subset kubectl -l accepts most). */
 export function parseSelectorString(s: string): LabelSelector {
   const sel: LabelSelector = { matchLabels: {}, matchExpressions: [] };
-  for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+  // Commas inside "in (a,b)" belong to the value list, not the requirement list.
+  for (const part of s.split(/,(?![^()]*\))/).map((p) => p.trim()).filter(Boolean)) {
     let m: RegExpExecArray | null;
     if ((m = /^([^!=\s]+)\s*!=\s*(.*)$/.exec(part))) sel.matchExpressions!.push({ key: m[1]!, operator: 'NotIn', values: [m[2]!] });
     else if ((m = /^([^!=\s]+)\s*==?\s*(.*)$/.exec(part))) sel.matchLabels![m[1]!] = m[2]!;

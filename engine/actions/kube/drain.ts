@@ -106,7 +106,9 @@ export const drain: Action<DrainArgs> = {
       retryMs: parseDuration(a.retry_interval ?? '5s', 'retry_interval'),
       pollMs: 250,
     }, { progress: (m) => ctx.progress(m) });
-    ctx.signal.throwIfAborted();
+    // Interrupted (Ctrl-C) before the deadline: propagate. Aborted at the deadline (the step's
+    // timeout): report which pods are left and why, like our own timeout.
+    if (ctx.signal.aborted && ctx.clock.now() < deadline - 100) throw ctx.signal.reason;
 
     const evicted = ends.filter((e) => e.state === 'gone').map((e) => e.pod);
     const failed = ends.flatMap((e) => (e.state === 'failed' ? [`${e.pod}: ${e.error}`] : []));

@@ -1,6 +1,7 @@
 // `wait_node`: wait until a node is Ready (or NotReady) and, optionally, its kubelet reports a
 // given version. Polls through ctx.clock; reports every change; the timeout error says what was
 // last seen.
+import { KubeError } from '../../model/errors.js';
 import type { NodeInfo } from '../../ports/kube.js';
 import type { Action, ActionResult } from '../action.js';
 import { boolSchema, deadlineFor, durationSchema, parseDuration, secs, sleepUntil, toBool } from './common.js';
@@ -47,7 +48,8 @@ export const waitNode: Action<WaitNodeArgs> = {
       try {
         node = await kube.getNode(a.node, ctx.signal);
       } catch (e) {
-        if (ctx.signal.aborted) throw e;
+        // Credentials will not get better by waiting; an unreachable server (restarting) might.
+        if (ctx.signal.aborted || (e instanceof KubeError && (e.status === 401 || e.status === 403))) throw e;
         // The API server itself may be restarting during a control-plane upgrade: keep waiting.
         const seen = `API unreachable: ${(e as Error).message}`;
         if (seen !== last) ctx.progress(`node ${a.node}: ${seen}`);
