@@ -2,7 +2,7 @@
 // (an import's `with:`, -e, inventory vars, defaults) against type and pattern.
 import type { Problem, SourcePos } from '../model/errors.js';
 import type { ParamSpec, ParamType } from '../model/runbook.js';
-import { hasTemplate } from '../template/index.js';
+import { hasTemplate, templateRefs } from '../template/index.js';
 import { parseDuration } from './duration.js';
 import type { YamlSource } from './source.js';
 import { didYouMean, nearest } from './suggest.js';
@@ -131,13 +131,22 @@ export function bindWith(
   const out: Record<string, unknown> = {};
   const passthrough = new Set<string>();
   for (const [k, v] of Object.entries(withValues)) {
-    if (typeof v === 'string' && new RegExp(`^\\s*\\{\\{\\{?\\s*${k}\\s*\\}?\\}\\}\\s*$`).test(v)) {
-      passthrough.add(k);
-      continue;
-    }
-    if (typeof v === 'string' && new RegExp(`\\{\\{[^}]*\\b${k}\\b`).test(v)) {
-      problems.push({ pos: valuePos(k), message: `with: "${k}" refers to itself ("${v}"); the inlined steps see the caller's variables, so bind it under another name or pass it through as "{{${k}}}"` });
-      continue;
+    if (typeof v === 'string' && v.includes('{{')) {
+      const bare = v.replace(/\s+/g, '');
+      if (bare === `{{${k}}}` || bare === `{{{${k}}}}`) {
+        passthrough.add(k);
+        continue;
+      }
+      let refs: string[] = [];
+      try {
+        refs = templateRefs(v).names.map((n) => n.name);
+      } catch {
+        // a syntax error is reported where the template is checked
+      }
+      if (refs.includes(k)) {
+        problems.push({ pos: valuePos(k), message: `with: "${k}" refers to itself ("${v}"); the inlined steps see the caller's variables, so bind it under another name or pass it through as "{{${k}}}"` });
+        continue;
+      }
     }
     out[k] = v;
   }

@@ -27,19 +27,26 @@ export class YamlSource {
     return { file: this.file, line, col };
   }
 
+  private readonly nodes = new Map<string, Node | undefined>();
+
   /** The node at a data path, following aliases; undefined if the path leaves the document. */
   node(path: DataPath): Node | undefined {
-    let node: unknown = this.doc.contents;
-    for (const seg of path) {
-      if (isAlias(node)) node = (node as Alias).resolve(this.doc);
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-        if (!pair) return undefined;
-        node = pair.value;
-      } else if (isSeq(node) && typeof seg === 'number') {
-        node = node.items[seg];
-      } else return undefined;
-    }
+    // Positions are asked for every key of every step: walk from the nearest known parent.
+    const key = path.join('\0');
+    if (this.nodes.has(key)) return this.nodes.get(key);
+    const found = path.length === 0 ? ((this.doc.contents ?? undefined) as Node | undefined) : this.child(this.node(path.slice(0, -1)), path[path.length - 1]!);
+    this.nodes.set(key, found);
+    return found;
+  }
+
+  private child(parent: unknown, seg: string | number): Node | undefined {
+    let node: unknown = parent;
+    if (isAlias(node)) node = (node as Alias).resolve(this.doc);
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      node = pair?.value;
+    } else if (isSeq(node) && typeof seg === 'number') node = node.items[seg];
+    else return undefined;
     return (node ?? undefined) as Node | undefined;
   }
 

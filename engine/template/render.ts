@@ -140,9 +140,15 @@ export function hasTemplate(v: unknown): boolean {
 }
 
 /** Variables and helpers a template string reads (for validate-time checks); throws TemplateError on syntax errors. */
+const refsCache = new Map<string, { names: NameRef[]; helpers: NameRef[] }>();
 export function templateRefs(src: string, pos?: SourcePos): { names: NameRef[]; helpers: NameRef[] } {
   if (!src.includes('{{')) return { names: [], helpers: [] };
+  const hit = refsCache.get(src);
+  if (hit) return hit;
   const ast = parseTemplate(src, pos);
   const r = templateNames(ast, HELPER_NAMES);
-  return { names: r.names, helpers: r.helpersUsed };
+  const out = { names: r.names, helpers: r.helpersUsed };
+  if (refsCache.size >= MAX_CACHE) refsCache.clear();
+  refsCache.set(src, out);
+  return out;
 }
