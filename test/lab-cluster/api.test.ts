@@ -42,7 +42,7 @@ test('aggregated discovery answers in the version asked for, with its exact cont
     const v2 = await lab.api.get('/apis', { Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json' });
     assert.is(v2.contentType, 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
     assert.is(v2.body.apiVersion, 'apidiscovery.k8s.io/v2');
-    assert.equal(v2.body.items.map((g: { metadata: { name: string } }) => g.metadata.name), ['apps', 'policy', 'coordination.k8s.io']);
+    assert.equal(v2.body.items.map((g: { metadata: { name: string } }) => g.metadata.name), ['apps', 'policy', 'coordination.k8s.io', 'authorization.k8s.io']);
     const beta = await lab.api.get('/api', { Accept: 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json' });
     assert.is(beta.contentType, 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList');
     const pods = beta.body.items[0].versions[0].resources.find((r: { resource: string }) => r.resource === 'pods');

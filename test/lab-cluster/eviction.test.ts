@@ -27,7 +27,7 @@ test('evicting a missing pod answers 404 NotFound', async () => {
 });
 
 test('a pod no PDB covers is evicted (201), shows deletionTimestamp, and goes once its containers exit', async () => {
-  const lab = await startCluster({ timeScale: 0.005 });
+  const lab = await startCluster({ timeScale: 0.2 }); // the pod takes 1 s × 0.2 to exit: long enough to look
   try {
     const [cache] = await podNames(lab, 'default', 'app=cache');
     const r = await evict(lab, 'default', cache!);

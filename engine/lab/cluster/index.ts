@@ -6,7 +6,7 @@ import type { LabClusterControl, LabFaults, LabNodeSpec, LabNodeView } from '../
 import { ApiServer } from './api/server.js';
 import type { WriteHook } from './api/crud.js';
 import { makeCerts } from './certs.js';
-import { seededRandom, type ControllerContext } from './controllers/context.js';
+import { seededRandom, stableHash, type ControllerContext } from './controllers/context.js';
 import { Kubelets } from './controllers/kubelet.js';
 import { ControllerManager } from './controllers/manager.js';
 import { kubeconfigText, type ListenInfo } from './kubeconfig.js';
@@ -153,7 +153,12 @@ function followServerVersion(ctx: ControllerContext, version: string): void {
   const ds = store.get<Workload>('daemonsets', 'kube-system', 'kube-proxy');
   if (ds) {
     const containers = ds.spec.template.spec.containers.map((c) => ({ ...c, image: c.image.replace(/:v[^:]+$/, `:${version}`) }));
-    store.update('daemonsets', { ...ds, spec: { ...ds.spec, template: { ...ds.spec.template, spec: { ...ds.spec.template.spec, containers } } } });
+    const template = { ...ds.spec.template, spec: { ...ds.spec.template.spec, containers } };
+    store.update('daemonsets', { ...ds, spec: { ...ds.spec, template } });
+    // The pods were updated in place above: mark them at the new revision so the DaemonSet does not roll them again.
+    for (const p of store.list<Pod>('pods', 'kube-system')) {
+      if (p.metadata.ownerReferences?.some((o) => o.uid === ds.metadata.uid)) store.update('pods', { ...p, metadata: { ...p.metadata, labels: { ...(p.metadata.labels ?? {}), 'controller-revision-hash': stableHash(template) } } });
+    }
   }
   ctx.kick();
 }

@@ -2,7 +2,8 @@
 // store settles (bounded passes), then sample availability. Passes are coalesced through one
 // zero-delay timer so a burst of writes costs one pass.
 import type { ControllerContext } from './context.js';
-import { reconcileDaemonSets, reconcileDeployments, reconcileReplicaSets, reconcileStatefulSets } from './workloads.js';
+import { reconcileDaemonSets, reconcileReplicaSets, reconcileStatefulSets } from './workloads.js';
+import { reconcileDeployments } from './deployments.js';
 import { schedulePending } from './scheduler.js';
 import { reconcilePdbs } from './disruption.js';
 import type { Kubelets } from './kubelet.js';

@@ -1,6 +1,7 @@
-// The workload controllers: Deployments own one ReplicaSet per template, ReplicaSets and
-// StatefulSets keep their replica count (an evicted pod comes back with a new uid; a StatefulSet's
-// under the same name once the old one is gone), DaemonSets keep one pod per matching node.
+// The workload controllers (Deployments are in deployments.ts): ReplicaSets and StatefulSets
+// keep their replica count (an evicted pod comes back with a new uid; a StatefulSet's under the
+// same name once the old one is gone), DaemonSets keep one pod per matching node and roll a
+// changed template one node at a time.
 import type { Node, Pod, Workload } from '../types.js';
 import { controllerOf, isDeleting, isPodReady, isTerminal, isoSeconds } from '../podutil.js';
 import { schedulable } from './scheduler.js';
@@ -20,51 +21,6 @@ function counts(pods: Pod[]) {
   const active = pods.filter((p) => !isDeleting(p) && !isTerminal(p));
   const ready = active.filter(isPodReady).length;
   return { active, ready };
-}
-
-export function reconcileDeployments(ctx: ControllerContext): void {
-  const rsAll = ctx.store.list<Workload>('replicasets');
-  for (const d of ctx.store.list<Workload>('deployments')) {
-    const hash = stableHash(d.spec.template);
-    const rsName = `${d.metadata.name}-${hash}`;
-    const replicas = d.spec.replicas ?? 1;
-    const mine = rsAll.filter((rs) => controllerOf(rs)?.uid === d.metadata.uid);
-    let current = mine.find((rs) => rs.metadata.name === rsName);
-    if (!current) {
-      const template = structuredClone(d.spec.template);
-      template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), 'pod-template-hash': hash } };
-      current = ctx.store.create<Workload>('replicasets', {
-        apiVersion: 'apps/v1', kind: 'ReplicaSet',
-        metadata: {
-          name: rsName, namespace: d.metadata.namespace!, labels: { ...(template.metadata.labels ?? {}) },
-          annotations: { 'deployment.kubernetes.io/revision': String(mine.length + 1) },
-          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid!, controller: true, blockOwnerDeletion: true }],
-        },
-        spec: { replicas, selector: { matchLabels: { ...(d.spec.selector.matchLabels ?? {}), 'pod-template-hash': hash } }, template },
-      });
-    } else if (current.spec.replicas !== replicas) {
-      current = ctx.store.update('replicasets', { ...current, spec: { ...current.spec, replicas } });
-    }
-    // Template changes replace the old ReplicaSet's pods (a recreate, not a rolling update — see report).
-    for (const old of mine) if (old.metadata.name !== rsName && (old.spec.replicas ?? 0) !== 0) ctx.store.update('replicasets', { ...old, spec: { ...old.spec, replicas: 0 } });
-    const st = (current.status ?? {}) as { replicas?: number; readyReplicas?: number };
-    const ready = st.readyReplicas ?? 0;
-    const available = ready >= replicas;
-    const now = isoSeconds(ctx.timers.now());
-    const prevConds = ((d.status?.['conditions'] ?? []) as Array<{ type: string; status: string; lastTransitionTime: string }>);
-    const cond = (type: string, status: string, reason: string, message: string) => {
-      const prev = prevConds.find((c) => c.type === type);
-      return { type, status, reason, message, lastUpdateTime: prev?.status === status ? (prev as { lastUpdateTime?: string }).lastUpdateTime ?? now : now, lastTransitionTime: prev?.status === status ? prev.lastTransitionTime : now };
-    };
-    setStatus(ctx, 'deployments', d, {
-      replicas: st.replicas ?? 0, updatedReplicas: st.replicas ?? 0, readyReplicas: ready, availableReplicas: ready,
-      ...(replicas - ready > 0 ? { unavailableReplicas: replicas - ready } : { unavailableReplicas: undefined }),
-      conditions: [
-        cond('Available', available ? 'True' : 'False', available ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', available ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.'),
-        cond('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${rsName}" has successfully progressed.`),
-      ],
-    });
-  }
 }
 
 export function reconcileReplicaSets(ctx: ControllerContext): void {
@@ -94,9 +50,16 @@ export function reconcileStatefulSets(ctx: ControllerContext): void {
         createPod(ctx, podFromTemplate(sts, sts.spec.template, name, { labels: { 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(i), 'controller-revision-hash': `${sts.metadata.name}-${stableHash(sts.spec.template)}` } }));
       }
     }
-    const { active, ready } = counts(mine);
     const rev = `${sts.metadata.name}-${stableHash(sts.spec.template)}`;
-    setStatus(ctx, 'statefulsets', sts, { replicas: active.length, readyReplicas: ready, currentReplicas: active.length, updatedReplicas: active.length, availableReplicas: ready, currentRevision: rev, updateRevision: rev, collisionCount: 0 });
+    // RollingUpdate: replace the highest-ordinal outdated pod once every pod is Ready.
+    const outdated = mine.filter((p) => !isDeleting(p) && p.metadata.labels?.['controller-revision-hash'] !== rev);
+    if (outdated.length > 0 && mine.length >= want && !mine.some((p) => isDeleting(p) || !isPodReady(p))) {
+      const p = outdated.sort((a, b) => b.metadata.name.localeCompare(a.metadata.name, undefined, { numeric: true }))[0]!;
+      ctx.store.update('pods', { ...p, metadata: { ...p.metadata, deletionTimestamp: isoSeconds(ctx.timers.now()), deletionGracePeriodSeconds: p.spec.terminationGracePeriodSeconds ?? 30 } });
+    }
+    const { active, ready } = counts(mine);
+    const updatedCount = active.filter((p) => p.metadata.labels?.['controller-revision-hash'] === rev).length;
+    setStatus(ctx, 'statefulsets', sts, { replicas: active.length, readyReplicas: ready, currentReplicas: updatedCount, updatedReplicas: updatedCount, availableReplicas: ready, currentRevision: updatedCount === active.length && active.length >= want ? rev : String(sts.status?.['currentRevision'] ?? rev), updateRevision: rev, collisionCount: 0 });
   }
 }
 
@@ -115,7 +78,15 @@ export function reconcileDaemonSets(ctx: ControllerContext): void {
     for (const p of mine) {
       if (!isDeleting(p) && !wanted.some((n) => n.metadata.name === p.spec.nodeName)) ctx.store.update('pods', { ...p, metadata: { ...p.metadata, deletionTimestamp: isoSeconds(ctx.timers.now()), deletionGracePeriodSeconds: 0 } });
     }
+    // RollingUpdate with maxUnavailable 1: replace one outdated pod once every other pod is Ready.
+    const hash = stableHash(ds.spec.template);
+    const outdated = mine.filter((p) => !isDeleting(p) && p.metadata.labels?.['controller-revision-hash'] !== hash);
+    const busy = mine.some((p) => isDeleting(p) || !isPodReady(p));
+    if (outdated.length > 0 && !busy) {
+      const p = outdated[0]!;
+      ctx.store.update('pods', { ...p, metadata: { ...p.metadata, deletionTimestamp: isoSeconds(ctx.timers.now()), deletionGracePeriodSeconds: p.spec.terminationGracePeriodSeconds ?? 30 } });
+    }
     const { active, ready } = counts(mine);
-    setStatus(ctx, 'daemonsets', ds, { desiredNumberScheduled: wanted.length, currentNumberScheduled: active.length, updatedNumberScheduled: active.length, numberReady: ready, numberAvailable: ready, numberMisscheduled: 0, ...(wanted.length - ready > 0 ? { numberUnavailable: wanted.length - ready } : { numberUnavailable: undefined }) });
+    setStatus(ctx, 'daemonsets', ds, { desiredNumberScheduled: wanted.length, currentNumberScheduled: active.length, updatedNumberScheduled: active.filter((p) => p.metadata.labels?.['controller-revision-hash'] === hash).length, numberReady: ready, numberAvailable: ready, numberMisscheduled: 0, ...(wanted.length - ready > 0 ? { numberUnavailable: wanted.length - ready } : { numberUnavailable: undefined }) });
   }
 }
