@@ -18,9 +18,11 @@ export class TemplateError extends Error {
   }
 }
 
-/** Where a spot inside a template lies in the file, given where the template's text starts. */
+/**
+ * Where a spot inside a template lies in the file, given where the template's text starts. Later
+ * lines keep the start's column as their indentation, as the lines of a `|` block scalar do.
+ */
 export function offsetPos(start: SourcePos | undefined, line: number, col0: number): SourcePos | undefined {
   if (!start) return undefined;
-  if (line <= 1) return { file: start.file, line: start.line, col: start.col + col0 };
-  return { file: start.file, line: start.line + line - 1, col: col0 + 1 };
+  return { file: start.file, line: start.line + Math.max(0, line - 1), col: start.col + col0 };
 }

@@ -22,9 +22,10 @@ test('an unknown variable is an error naming FILE:LINE:COL of the variable', () 
   assert.equal(e.pos, { file: 'rb.yaml', line: 10, col: 32 });
 });
 
-test('an unknown variable on a later line of a block scalar points at that line', () => {
-  const e = err(() => render('set -e\n  kubeadm upgrade apply {{versoin}}\n', { version: '1' }, { pos }));
-  assert.equal(e.pos, { file: 'rb.yaml', line: 11, col: 27 });
+test('an unknown variable on a later line of a | block points at that line and column', () => {
+  // The block's lines all start at the template's column (YAML strips that indentation).
+  const e = err(() => render('set -e\nkubeadm upgrade apply {{versoin}}\n', { version: '1' }, { pos }));
+  assert.equal(e.pos, { file: 'rb.yaml', line: 11, col: 14 + 24 });
 });
 
 test('an unknown nested key is an error too', () => {
