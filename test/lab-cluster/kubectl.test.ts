@@ -107,6 +107,31 @@ for (const minor of ['1.27', '1.33']) {
   });
 }
 
+test('kubectl drain retries while a PDB blocks, then times out leaving the node cordoned', async () => {
+  const bin = findKubectl('1.33');
+  if (!bin) {
+    console.log('SKIP: kubectl.1.33 not found beside the kubectl on PATH');
+    return;
+  }
+  const lab = await startCluster({ timeScale: 0.01 });
+  const cache = mkdtempSync(join(tmpdir(), 'kubectl-cache-pdb-'));
+  try {
+    lab.cluster.control.faults.pdbBlocked.push('default/web');
+    const drain = await runKubectl(bin, lab.kubeconfig, cache, ['drain', 'worker-1', '--ignore-daemonsets', '--delete-emptydir-data', '--grace-period=120', '--timeout=7s'], 60_000);
+    assert.is(drain.code, 1, drain.stdout + drain.stderr);
+    assert.match(drain.stderr, /error when evicting pods\/"web-[^"]+" -n "default" \(will retry after 5s\): Cannot evict pod as it would violate the pod's disruption budget\./);
+    assert.match(drain.stderr, /unable to drain node "worker-1"/);
+    const node = await lab.api.get('/api/v1/nodes/worker-1');
+    assert.is(node.body.spec.unschedulable, true, 'the node stays cordoned');
+    const web = ((await lab.api.get('/api/v1/namespaces/default/pods?labelSelector=app%3Dweb')).body.items as PodLite[]).filter((p) => p.spec.nodeName === 'worker-1');
+    assert.is(web.length, 1, 'the protected pod is still on worker-1');
+    assert.is(lab.cluster.records().availability['default/web']!.momentsBelow, 0);
+  } finally {
+    await lab.stop();
+    rmSync(cache, { recursive: true, force: true });
+  }
+});
+
 test('the kubectl commands runbooks and operators run also work: jsonpath, wait, scale, rollout, run, logs, can-i', async () => {
   const bin = findKubectl('1.33') ?? findKubectl('1.30');
   if (!bin) {
