@@ -124,8 +124,9 @@ export type EvictOutcome =
   | { status: 'evicted'; message: string }
   /** 404: the pod is already gone. */
   | { status: 'gone'; message: string }
-  /** 429: a PodDisruptionBudget forbids it now; pdb is parsed from the cause when the server names it. */
-  | { status: 'blocked'; message: string; pdb?: string };
+  /** 429: a PodDisruptionBudget forbids it now (pdb parsed from the cause when the server names it);
+   *  403 NamespaceTerminating: the namespace controller will delete the pod. Both: ask again later. */
+  | { status: 'blocked'; message: string; pdb?: string; reason?: 'DisruptionBudget' | 'NamespaceTerminating' };
 
 export interface ApiResource {
   /** '' for the core group. */

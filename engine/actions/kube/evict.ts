@@ -56,10 +56,10 @@ export async function evictAll(kube: KubeClient, clock: Clock, signal: AbortSign
     const blocked = left.filter((t) => t.phase === 'blocked');
     const byPdb = new Map<string, string[]>();
     for (const t of blocked) {
-      const key = t.blockedBy?.join(', ') || 'a PodDisruptionBudget';
+      const key = t.blockedBy?.length ? `PDB ${t.blockedBy.join(', ')}` : t.lastMessage?.startsWith('namespace ') ? 'a terminating namespace' : 'a PodDisruptionBudget';
       byPdb.set(key, [...(byPdb.get(key) ?? []), t.ref]);
     }
-    const parts = [...byPdb].map(([pdb, refs]) => `PDB ${pdb} blocks ${refs.join(', ')}`);
+    const parts = [...byPdb].map(([by, refs]) => `${by} blocks ${refs.join(', ')}`);
     const msg = `${left.length} of ${tracks.length} pods left on ${node}${parts.length ? `; ${parts.join('; ')}` : ''}`;
     if (msg !== lastSummary) {
       lastSummary = msg;
@@ -85,7 +85,8 @@ export async function evictAll(kube: KubeClient, clock: Clock, signal: AbortSign
           return;
         }
         t.lastMessage = r.message;
-        if (t.phase !== 'blocked' || !t.blockedBy) t.blockedBy = await pdbNames(t.pod, r.pdb);
+        if (r.reason === 'NamespaceTerminating') t.blockedBy = [];
+        else if (t.phase !== 'blocked' || !t.blockedBy?.length) t.blockedBy = await pdbNames(t.pod, r.pdb);
         t.phase = 'blocked';
         summarize();
       } catch (e) {

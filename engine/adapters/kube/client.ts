@@ -82,18 +82,23 @@ export class RestKubeClient implements KubeClient {
       ...(opts.gracePeriodSeconds === undefined ? {} : { deleteOptions: { gracePeriodSeconds: opts.gracePeriodSeconds } }),
     };
     // 429 is the PDB's answer, not overload: the drain decides when to ask again.
-    const res = await this.http.request('POST', `${ns(namespace)}/pods/${enc(name)}/eviction`, { body, signal, accept: [404, 429], what: `evict pods/${name} -n ${namespace}` });
+    const res = await this.http.request('POST', `${ns(namespace)}/pods/${enc(name)}/eviction`, { body, signal, accept: [403, 404, 429], what: `evict pods/${name} -n ${namespace}` });
     if (res.status === 404) return { status: 'gone', message: `pod ${namespace}/${name} not found` };
+    let st: { message?: string; details?: { causes?: Array<{ reason?: string; message?: string }> } } = {};
+    try {
+      st = JSON.parse(res.body) as typeof st;
+    } catch {
+      /* a 429 without a Status body still means "not now" */
+    }
+    if (res.status === 403) {
+      // A terminating namespace refuses evictions; its controller deletes the pod, so ask again.
+      if (st.details?.causes?.some((c) => c.reason === 'NamespaceTerminating')) return { status: 'blocked', reason: 'NamespaceTerminating', message: `namespace ${namespace} is terminating: ${st.message ?? ''}`.trim() };
+      throw new KubeError(403, 'Forbidden', `cannot evict pods/${name} -n ${namespace}: user "${this.userName}" is not allowed to (403 Forbidden)${st.message ? `: ${st.message}` : ''}`);
+    }
     if (res.status === 429) {
-      let st: { message?: string; details?: { causes?: Array<{ reason?: string; message?: string }> } } = {};
-      try {
-        st = JSON.parse(res.body) as typeof st;
-      } catch {
-        /* a 429 without a Status body still means "not now" */
-      }
       const cause = st.details?.causes?.find((c) => c.reason === 'DisruptionBudget')?.message;
       const pdb = cause ? /disruption budget (\S+)/.exec(cause)?.[1] : undefined;
-      return { status: 'blocked', message: [st.message ?? 'Too Many Requests', cause].filter(Boolean).join(' '), ...(pdb ? { pdb } : {}) };
+      return { status: 'blocked', reason: 'DisruptionBudget', message: [st.message ?? 'Too Many Requests', cause].filter(Boolean).join(' '), ...(pdb ? { pdb } : {}) };
     }
     return { status: 'evicted', message: `pod ${namespace}/${name} evicted` };
   }
