@@ -28,10 +28,14 @@ export function schemaValidator(name: 'runbook' | 'inventory'): ValidateFunction
 
 /** A validator for an action's argument schema (cached by schema object). */
 const bySchema = new WeakMap<object, ValidateFunction>();
-export function argsValidator(schema: Record<string, unknown>): ValidateFunction {
+export function argsValidator(schema: Record<string, unknown>, action = '?'): ValidateFunction {
   let v = bySchema.get(schema);
   if (!v) {
-    v = ajv.compile(schema);
+    try {
+      v = ajv.compile(schema);
+    } catch (e) {
+      throw new Error(`the argument schema of action "${action}" does not compile (${(e as Error).message}) — this is a bug in that action`);
+    }
     bySchema.set(schema, v);
   }
   return v;

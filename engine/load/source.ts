@@ -163,7 +163,9 @@ export function parseYaml(file: string, text: string, what: string): ReadResult 
   }
   const doc = docs[0]!;
   for (const e of doc.errors) {
-    problems.push({ pos: toPos(e.pos[0]), message: `YAML syntax: ${yamlMessage(e.message)}` });
+    const message = `YAML syntax: ${yamlMessage(e.message)}`;
+    // One deep-nesting failure is reported once, not once per level.
+    if (!problems.some((p) => p.message === message && /nested too deeply/.test(message))) problems.push({ pos: toPos(e.pos[0]), message });
   }
   if (problems.length) return { text, problems };
   let value: unknown;
@@ -181,6 +183,7 @@ export function parseYaml(file: string, text: string, what: string): ReadResult 
 }
 
 function yamlMessage(m: string): string {
+  if (/Maximum call stack/.test(m)) return 'nested too deeply (the YAML parser ran out of stack); runbooks and inventories are a few levels deep';
   // yaml appends " at line N, column M" even with prettyErrors off; the position is already ours.
   return m.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
 }

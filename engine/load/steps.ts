@@ -185,7 +185,7 @@ function normArgs(u: FileUnit, ctx: LoadCtx, path: DataPath, raw: unknown, actio
     ctx.problems.push({ pos: u.src.pos(path), message: `${action} takes a map of arguments (it has no shorthand form)` });
     return undefined;
   }
-  const validate = argsValidator(spec.schema);
+  const validate = argsValidator(spec.schema, action);
   if (!validate(args)) {
     const shorthand = !isMap(raw) && raw !== null && raw !== undefined;
     const skip = (p: Array<string | number>) => {

@@ -1,7 +1,7 @@
 // The malformed-input corpus: every file under test/fixtures/bad/ (runbooks, inventories, a
 // directory, bad bytes, an alias bomb) fails validation with the exact first line recorded in its
 // sibling NAME.expect — FILE:LINE:COL: message — and quickly. Plus a 50 MB file made on the fly.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, openSync, writeSync, closeSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, openSync, writeSync, closeSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -56,6 +56,22 @@ test('a 50 MB runbook is refused by size before it is read, in bounded time and 
     }
     assert.ok(Date.now() - t0 < 500, `took ${Date.now() - t0} ms`);
     assert.ok(process.memoryUsage().heapUsed - heap0 < 20 * 1024 * 1024, 'the file was read into memory');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('YAML nested 30000 levels deep is refused without crashing', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'runbook-deep-'));
+  try {
+    const file = join(dir, 'deep.yaml');
+    writeFileSync(file, `phases: ${'['.repeat(30000)}${']'.repeat(30000)}\n`);
+    const t0 = Date.now();
+    const r = await loadRunbook(file, { actions: catalog });
+    assert.ok(r.problems.length >= 1);
+    assert.match(r.problems[0]!.message, /nested too deeply/);
+    assert.is(r.problems[0]!.pos.line, 1);
+    assert.ok(Date.now() - t0 < 10_000, `took ${Date.now() - t0} ms`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
