@@ -80,6 +80,8 @@ export function createCluster(opts: CreateClusterOptions): LabCluster {
   ctx.instant = false;
   ageOffset = 0;
   manager.startResync();
+  // Any write, from a client or from inside the lab, gets the controllers' attention.
+  store.onChange(() => manager!.kick());
 
   const hook: WriteHook = (resource, before, after) => {
     if (resource !== 'nodes' || !before || !after) return;
