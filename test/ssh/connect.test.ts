@@ -73,6 +73,23 @@ test('ProxyJump through two sshd hosts to a third, each host key checked', async
   }
 });
 
+test('hosts behind the same bastion share one connection to it', async () => {
+  if (!fleet) return;
+  const [h0] = fleet.hosts;
+  // Earlier tests' connections to h0 end asynchronously on the server side.
+  for (let i = 0; i < 100 && sessionPids(h0!.pid).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  const pool = createSshPool({ agentSock: null });
+  try {
+    const jump = `root@127.0.0.1:${h0!.port}`;
+    const ts = await Promise.all([1, 2].map((i) => pool.forHost(fleetHost(fleet!, i, { proxyJump: jump }))));
+    const outs = await Promise.all(ts.map((t) => t.exec('echo via-bastion')));
+    assert.equal(outs.map((o) => o.stdout), ['via-bastion\n', 'via-bastion\n']);
+    assert.is(sessionPids(h0!.pid).length, 1, 'one bastion login for both hosts');
+  } finally {
+    await pool.closeAll();
+  }
+});
+
 test('an unknown jump host key stops the connection and names the jump host', async () => {
   if (!fleet) return;
   const kh = join(fleet.dir, 'kh_target_only');

@@ -153,31 +153,56 @@ export function connectHop(hostName: string, hop: Hop, agentSock: string | undef
   });
 }
 
-/** Connect the target through its jump hosts, each verified like the target. */
-export async function connectChain(hostName: string, r: ResolvedHost): Promise<Connection> {
-  const chain: ClientT[] = [];
+/** A channel from `via` (a connected jump host) to the next hop's address and port. */
+function forward(hostName: string, via: ClientT, viaLabel: string, next: Hop): Promise<Duplex> {
+  return new Promise<Duplex>((resolve, reject) => {
+    via.forwardOut('127.0.0.1', 0, next.address, next.port, (err, stream) => {
+      if (err) {
+        reject(new TransportError('connect', hostName, `jump host ${viaLabel} could not reach ${next.address}:${next.port}: ${err.message}`, 'check the address as seen from the jump host, and that its sshd allows TCP forwarding'));
+      } else resolve(stream);
+    });
+  });
+}
+
+/** Connect a ProxyJump chain: the first directly, each next one through the previous. */
+export async function connectJumps(hostName: string, jumps: Hop[], agentSock: string | undefined): Promise<ClientT[]> {
+  const clients: ClientT[] = [];
   try {
-    const hops = [...r.jumps, r.target];
     let sock: Duplex | undefined;
-    for (let i = 0; i < hops.length; i++) {
-      const hop = hops[i]!;
-      const isJump = i < hops.length - 1;
-      const client = await connectHop(hostName, hop, r.agentSock, isJump, sock);
-      chain.push(client);
-      if (isJump) {
-        const next = hops[i + 1]!;
-        sock = await new Promise<Duplex>((resolve, reject) => {
-          client.forwardOut('127.0.0.1', 0, next.address, next.port, (err, stream) => {
-            if (err) {
-              reject(new TransportError('connect', hostName, `jump host ${hop.label} could not reach ${next.address}:${next.port}: ${err.message}`, 'check the address as seen from the jump host, and that its sshd allows TCP forwarding'));
-            } else resolve(stream);
-          });
-        });
-      }
+    for (let i = 0; i < jumps.length; i++) {
+      const client = await connectHop(hostName, jumps[i]!, agentSock, true, sock);
+      clients.push(client);
+      if (i < jumps.length - 1) sock = await forward(hostName, client, jumps[i]!.label, jumps[i + 1]!);
     }
-    return { client: chain[chain.length - 1]!, chain };
+    return clients;
   } catch (e) {
-    for (const c of chain.reverse()) c.end();
+    for (const c of clients.reverse()) c.end();
+    throw e;
+  }
+}
+
+/** Hands out one connection per distinct jump chain, shared by every host behind it. */
+export interface JumpSource {
+  get(hostName: string, jumps: Hop[], agentSock: string | undefined): Promise<ClientT>;
+}
+
+/**
+ * Connect the target, through its jump hosts when it has some, each verified like the target.
+ * With a JumpSource the jump connection is shared (not part of this host's chain).
+ */
+export async function connectChain(hostName: string, r: ResolvedHost, jumps?: JumpSource): Promise<Connection> {
+  if (r.jumps.length === 0) {
+    const client = await connectHop(hostName, r.target, r.agentSock, false);
+    return { client, chain: [client] };
+  }
+  const own = jumps ? [] : await connectJumps(hostName, r.jumps, r.agentSock);
+  try {
+    const via = jumps ? await jumps.get(hostName, r.jumps, r.agentSock) : own[own.length - 1]!;
+    const sock = await forward(hostName, via, r.jumps[r.jumps.length - 1]!.label, r.target);
+    const client = await connectHop(hostName, r.target, r.agentSock, false, sock);
+    return { client, chain: [...own, client] };
+  } catch (e) {
+    for (const c of own.reverse()) c.end();
     throw e;
   }
 }

@@ -5,6 +5,7 @@ import pLimit from 'p-limit';
 import type { Host } from '../../model/inventory.js';
 import type { Transport, TransportPool } from '../../ports/transport.js';
 import { defaultSettingsEnv, resolveHost, type SettingsEnv } from './settings.js';
+import { JumpShare } from './jump-share.js';
 import { SshTransport } from './transport.js';
 
 export interface SshPoolOptions {
@@ -28,12 +29,13 @@ export function createSshPool(opts: SshPoolOptions = {}): TransportPool {
   if (opts.home) env.home = opts.home;
   if (opts.agentSock !== undefined) env.agentSock = opts.agentSock ?? undefined;
   const transports = new Map<string, SshTransport>();
+  const jumps = new JumpShare();
 
   return {
     async forHost(host: Host): Promise<Transport> {
       let t = transports.get(host.name);
       if (!t) {
-        t = new SshTransport(host.name, resolveHost(host.name, host.ssh, env), (fn) => limit(fn), opts.becomePassword);
+        t = new SshTransport(host.name, resolveHost(host.name, host.ssh, env), (fn) => limit(fn), opts.becomePassword, jumps);
         transports.set(host.name, t);
       }
       await t.connect();
@@ -43,6 +45,7 @@ export function createSshPool(opts: SshPoolOptions = {}): TransportPool {
       const all = [...transports.values()];
       transports.clear();
       await Promise.all(all.map((t) => t.close()));
+      await jumps.closeAll();
     },
   };
 }

@@ -3,7 +3,7 @@
 import type { Client, SFTPWrapper } from 'ssh2';
 import { TransportError } from '../../model/errors.js';
 import type { CommandResult, ExecOptions, Transport, TransferOptions, TransferResult } from '../../ports/transport.js';
-import { connectChain, type Connection } from './connect.js';
+import { connectChain, type Connection, type JumpSource } from './connect.js';
 import { execOnClient } from './exec.js';
 import type { ResolvedHost } from './settings.js';
 import { getFile, putFile, type SftpDeps } from './sftp.js';
@@ -23,6 +23,8 @@ export class SshTransport implements Transport {
     private readonly resolved: ResolvedHost,
     private readonly limit: Limiter,
     private readonly becomePassword: string | undefined,
+    /** Shared jump-host connections (the pool's); without it each host opens its own chain. */
+    private readonly jumps?: JumpSource,
   ) {}
 
   /** Open the connection (or return the open one). Rejects with TransportError. */
@@ -30,7 +32,7 @@ export class SshTransport implements Transport {
     if (this.closed) return Promise.reject(new TransportError('connect', this.host, 'the transport was closed (the run is ending)'));
     if (this.conn && this.alive) return Promise.resolve(this.conn);
     if (!this.connecting) {
-      this.connecting = this.limit(() => connectChain(this.host, this.resolved))
+      this.connecting = this.limit(() => connectChain(this.host, this.resolved, this.jumps))
         .then((conn) => {
           this.conn = conn;
           this.alive = true;
