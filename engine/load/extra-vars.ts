@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { Problem } from '../model/errors.js';
 import { isMap } from './context.js';
-import { MAX_SOURCE_BYTES } from './source.js';
+import { customTags, MAX_SOURCE_BYTES } from './source.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -27,7 +27,7 @@ export function parseExtraVars(args: string[]): { vars: Record<string, unknown>;
       }
       let v: unknown;
       try {
-        v = parse(text, { maxAliasCount: 100 });
+        v = parse(text, { maxAliasCount: 100, customTags });
       } catch (e) {
         const lp = (e as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
         return problems.push({ pos: { file, line: lp?.line ?? 1, col: lp?.col ?? 1 }, message: `vars file: ${(e as Error).message.split('\n')[0]}` });
@@ -39,7 +39,7 @@ export function parseExtraVars(args: string[]): { vars: Record<string, unknown>;
     if (t.startsWith('{')) {
       let v: unknown;
       try {
-        v = parse(t);
+        v = parse(t, { customTags });
       } catch (e) {
         return bad(`-e ${t}: not a valid map: ${(e as Error).message.split('\n')[0]}`);
       }
@@ -54,7 +54,7 @@ export function parseExtraVars(args: string[]): { vars: Record<string, unknown>;
     const raw = arg.slice(eq + 1);
     let value: unknown = raw;
     try {
-      const v = parse(raw);
+      const v = parse(raw, { customTags });
       // Only scalars are read as YAML; "a: b" or "[x" stay the text typed.
       if (v === null) value = raw === '' ? '' : null;
       else if (typeof v !== 'object') value = v;

@@ -86,7 +86,7 @@ function normPhase(u: FileUnit, ctx: LoadCtx, path: DataPath, r: Record<string, 
   const mfp = r['max_fail_percentage'];
   return {
     name: String(r['name']),
-    hosts: String(r['hosts']),
+    hosts: Array.isArray(r['hosts']) ? r['hosts'].map(String).join(':') : String(r['hosts']),
     serial: serialOf(u, ctx, [...path, 'serial'], r['serial']),
     maxFailPercentage: typeof mfp === 'number' ? mfp : 0,
     become: r['become'] === true,

@@ -1,7 +1,7 @@
 // Reads one YAML file with source positions: size limit, UTF-8 check, alias-bomb guard, and a
 // map from a data path (["phases", 1, "steps", 0]) back to FILE:LINE:COL for every problem.
 import { readFile, stat } from 'node:fs/promises';
-import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type ScalarTag, type Tags } from 'yaml';
 import type { Problem, SourcePos } from '../model/errors.js';
 
 /** Runbooks and inventories are small; anything larger is a mistake (or an attack) and is refused before reading. */
@@ -10,6 +10,19 @@ export const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
 export const MAX_ALIASES = 200;
 
 export type DataPath = ReadonlyArray<string | number>;
+
+/**
+ * yes/no/on/off as booleans, as Ansible's YAML 1.1 reads them (`become: yes`). Everything else
+ * follows YAML 1.2 (so 1:30 stays a string and 010 a decimal). Quote a word to keep it a string.
+ */
+const ansibleBool: ScalarTag = {
+  identify: (v) => typeof v === 'boolean',
+  default: true,
+  tag: 'tag:yaml.org,2002:bool',
+  test: /^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$/,
+  resolve: (s: string) => /^(?:yes|on)$/i.test(s),
+};
+export const customTags = (tags: Tags): Tags => [ansibleBool, ...tags];
 
 /** A parsed YAML file: its JS value plus a way back from data paths to positions. */
 export class YamlSource {
@@ -152,7 +165,7 @@ function firstInvalidUtf8(b: Uint8Array): number {
 /** Parses YAML text into a YamlSource; syntax errors become problems with their positions. */
 export function parseYaml(file: string, text: string, what: string): ReadResult {
   const lc = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true });
+  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true, customTags });
   const problems: Problem[] = [];
   const toPos = (offset: number): SourcePos => ({ file, ...lc.linePos(offset) });
   if (!Array.isArray(docs)) return { problems: [{ pos: startPos(file), message: `${what} holds no YAML document` }] };

@@ -168,4 +168,14 @@ test('loading twice gives the same ids and hashes (stable)', async () => {
   assert.equal(JSON.stringify(again), JSON.stringify(rb));
 });
 
+test('Ansible habits: yes/no booleans and a list of host patterns', async () => {
+  const r = await loadRunbook('test/fixtures/load/ansible-habits.yaml', { actions: catalog });
+  assert.equal(r.problems, []);
+  const p = r.runbook!.phases[0]!;
+  assert.is(p.hosts, 'workers:gpu');
+  assert.is(p.become, true);
+  assert.is(p.steps[0]!.ignoreErrors, true);
+  assert.is(p.steps[0]!.changes, false);
+});
+
 test.run();

@@ -7,9 +7,9 @@ import { packageRoot } from '../../engine/paths.js';
 process.chdir(packageRoot());
 
 test('-e key=value reads the value as a YAML scalar', () => {
-  const r = parseExtraVars(['n=3', 'f=1.5', 'b=true', 's=hello world', 'q="3"', 'v=1.31.4', 'empty=', 'eq=a=b', 'colon=a: b']);
+  const r = parseExtraVars(['n=3', 'f=1.5', 'b=true', 'y=yes', 'qy="no"', 's=hello world', 'q="3"', 'v=1.31.4', 'empty=', 'eq=a=b', 'colon=a: b']);
   assert.equal(r.problems, []);
-  assert.equal(r.vars, { n: 3, f: 1.5, b: true, s: 'hello world', q: '3', v: '1.31.4', empty: '', eq: 'a=b', colon: 'a: b' });
+  assert.equal(r.vars, { n: 3, f: 1.5, b: true, y: true, qy: 'no', s: 'hello world', q: '3', v: '1.31.4', empty: '', eq: 'a=b', colon: 'a: b' });
 });
 
 test('-e @file reads a map of variables; later -e wins', () => {
