@@ -166,24 +166,25 @@ ${[...t.keys()].map((n) => `      ${n}: "{{${n}}}"`).join('\n')}`);
   }
   return `${HEADER}
 ${GENERATED}
-# Multi-hop upgrade: from the version the cluster runs to target_version, one minor per hop. The
+# Multi-hop upgrade: from the version the cluster runs to to_version, one minor per hop. The
 # hops come from engine/plan/version-path.ts (template helper upgrade_path): 1.28.15 → 1.32.4 is
 # 1.29.14, 1.30.14, 1.31.14, 1.32.4 — each a whole cycle (pre-flight, etcd snapshot, control plane,
 # workers, GPU nodes, validation). Downgrades and unknown versions are refused before anything runs.
-#   runbook plan runbooks/upgrade.yaml -i inventories/prod.yaml -e from_version=1.28.15 -e target_version=1.32.4
-#   runbook exec runbooks/upgrade.yaml -i inventories/prod.yaml -e from_version=1.28.15 -e target_version=1.32.4
+#   runbook plan runbooks/upgrade.yaml -i inventories/prod.yaml -e from_version=1.28.15 -e to_version=1.32.4
+#   runbook exec runbooks/upgrade.yaml -i inventories/prod.yaml -e from_version=1.28.15 -e to_version=1.32.4
 # from_version is what the cluster runs now; the first phase reads the live version and stops if
-# it differs, so the hops shown by plan are the hops that run.
+# it differs, so the hops shown by plan are the hops that run. (The end is to_version, not
+# target_version: -e outranks every variable, and each hop sets the pieces' target_version.)
 runbook: upgrade
-description: Upgrade a kubeadm cluster to target_version, one minor per hop, without downtime.
+description: Upgrade a kubeadm cluster to to_version, one minor per hop, without downtime.
 params:
-  target_version: { type: version, required: true, description: 'Where to end, e.g. 1.32.4 (a bare minor, 1.32, means its latest recorded patch)' }
+  to_version: { type: version, required: true, description: 'Where to end, e.g. 1.32.4 (a bare minor, 1.32, means its latest recorded patch)' }
   from_version: { type: version, required: true, description: 'The version the cluster runs now (checked against the live API server)' }
 ${paramLines(t)}
 requires:
   groups: [control_plane, workers, gpu]
 vars:
-  hops: "{{upgrade_path from_version target_version}}"
+  hops: "{{upgrade_path from_version to_version}}"
 phases:
   - name: Check the starting version
     hosts: localhost

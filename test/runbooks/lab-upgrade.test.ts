@@ -78,4 +78,22 @@ test('upgrade-1.31 takes a default 1.30 lab to 1.31 without downtime', async () 
   assert.ok(Object.keys(rec.availability).length >= 3, `PDBs watched: ${Object.keys(rec.availability).join(', ')}`);
 });
 
+test('re-running upgrade-1.31 on the upgraded lab leaves every node alone', async () => {
+  if (skip || !lab) return void console.log(`SKIP: ${skip}`);
+  const before = lab.records();
+  const r = await runCliAsync(['exec', join(packageRoot(), 'runbooks/upgrade-1.31.yaml'), '-i', lab.inventory, '--yes', '-e', `local_backup_dir=${join(work, 'backups')}`, ...LAB_EXTRA], {
+    timeoutMs: 240_000,
+    cwd: work,
+  });
+  assert.is(r.code, 0, `${r.stdout.slice(-2000)}\n${r.stderr.slice(-4000)}`);
+  const after = lab.records();
+  const events = after.nodeEvents.slice(before.nodeEvents.length);
+  assert.equal(events, [], 'no node was cordoned, restarted or taken NotReady');
+  const changing = after.commands
+    .slice(before.commands.length)
+    .map((c) => c.command)
+    .filter((c) => /kubeadm upgrade (apply|node)|systemctl restart kubelet|apt-get install|apt-mark unhold/.test(c));
+  assert.equal(changing, [], 'no package, kubeadm or kubelet change ran');
+});
+
 test.run();

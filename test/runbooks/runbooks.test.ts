@@ -58,10 +58,13 @@ test('the etcd snapshot uses kubeadm\'s PKI flags and the hop keeps kubeadm\'s o
   const r = await loadRunbook(join(rb, 'upgrade-1.31.yaml'), { actions: actionCatalog });
   const names = r.runbook!.phases.map((p) => p.name);
   const at = (n: string) => names.indexOf(n);
-  for (const n of ['Pre-flight: cluster', 'Back up etcd', 'Upgrade the control plane', 'Upgrade the workers', 'Upgrade the GPU nodes', 'Validate: nodes']) assert.ok(at(n) >= 0, n);
+  const first = 'Upgrade the first control-plane node (kubeadm upgrade apply)';
+  const others = 'Upgrade the other control-plane nodes (kubeadm upgrade node)';
+  for (const n of ['Pre-flight: cluster', 'Back up etcd', first, others, 'Upgrade the workers', 'Upgrade the GPU nodes', 'Validate: nodes']) assert.ok(at(n) >= 0, n);
   assert.ok(at('Pre-flight: cluster') < at('Back up etcd'));
-  assert.ok(at('Back up etcd') < at('Upgrade the control plane'));
-  assert.ok(at('Upgrade the control plane') < at('Upgrade the workers'));
+  assert.ok(at('Back up etcd') < at(first));
+  assert.ok(at(first) < at(others));
+  assert.ok(at(others) < at('Upgrade the workers'));
   assert.ok(at('Upgrade the workers') < at('Upgrade the GPU nodes'));
   assert.ok(at('Upgrade the GPU nodes') < at('Validate: nodes'));
   const etcd = readFileSync(join(rb, 'lib/etcd-backup.yaml'), 'utf8');
@@ -75,10 +78,50 @@ test('both example inventories validate every runbook with exit 0', () => {
     const files = entries().map((f) => relative(root, f)).filter((f) => f !== 'runbooks/upgrade.yaml');
     const r = runCli(['validate', ...files, '-i', inv]);
     assert.is(r.code, 0, `validate -i ${inv}:\n${r.stdout}\n${r.stderr}`);
-    // The multi-hop entry needs its two versions.
-    const m = runCli(['validate', 'runbooks/upgrade.yaml', '-i', inv, '-e', 'from_version=1.28.15', '-e', 'target_version=1.32.4']);
-    assert.is(m.code, 0, `validate upgrade.yaml -i ${inv}:\n${m.stdout}\n${m.stderr}`);
+    // The multi-hop entry needs its two versions, which `validate` cannot take (no -e): exactly
+    // those two are reported, nothing else.
+    const m = runCli(['validate', 'runbooks/upgrade.yaml', '-i', inv]);
+    const problems = m.stderr.split('\n').filter((l) => /:\d+:\d+: /.test(l));
+    assert.is(problems.length, 2, m.stderr);
+    assert.match(problems.join('\n'), /"to_version" is required[\s\S]*"from_version" is required/);
   }
+});
+
+interface PlanJson {
+  phases: Array<{ name: string; hosts: string[]; batches: Array<Array<{ host: string; steps: PlanStepJson[] }>> }>;
+}
+interface PlanStepJson {
+  describe: string;
+  block?: { block: PlanStepJson[]; rescue: PlanStepJson[]; always: PlanStepJson[] };
+}
+const flat = (steps: PlanStepJson[]): PlanStepJson[] => steps.flatMap((s) => [s, ...(s.block ? flat([...s.block.block, ...s.block.rescue, ...s.block.always]) : [])]);
+
+test('the plan of upgrade-1.31 drains control plane, then workers, then GPU nodes, one at a time, and applies once', () => {
+  const why = inventoryLoaderMissing();
+  if (why) return void console.log(`SKIP: ${why}`);
+  const r = runCli(['plan', 'runbooks/upgrade-1.31.yaml', '-i', 'inventories/example-prod.yaml', '--json']);
+  assert.is(r.code, 0, r.stderr);
+  const plan = JSON.parse(r.stdout) as PlanJson;
+  const applyHosts: string[] = [];
+  const drained: string[] = [];
+  for (const ph of plan.phases) {
+    for (const batch of ph.batches) {
+      const drains = batch.filter((h) => flat(h.steps).some((s) => s.describe.startsWith('drain node')));
+      assert.ok(drains.length <= 1, `phase "${ph.name}" drains ${drains.length} nodes in one batch`);
+      for (const h of batch) {
+        if (flat(h.steps).some((s) => /kubeadm upgrade apply v1\.31\.14 -y/.test(s.describe))) applyHosts.push(h.host);
+        if (drains.includes(h)) drained.push(h.host);
+      }
+    }
+  }
+  assert.equal(applyHosts, ['cp-1']);
+  assert.equal(drained, ['cp-1', 'cp-2', 'cp-3', 'worker-1', 'worker-2', 'worker-3', 'gpu-1', 'gpu-2']);
+  // The drain budgets reach the plan: inventory/-e values, GPU nodes with their long ones.
+  const gpu = plan.phases.find((p) => p.name === 'Upgrade the GPU nodes')!.batches[0]![0]!;
+  assert.match(flat(gpu.steps).find((s) => s.describe.startsWith('drain node'))!.describe, /grace 300s, timeout 600s/);
+  const w = runCli(['plan', 'runbooks/upgrade-1.31.yaml', '-i', 'inventories/example-prod.yaml', '--json', '-e', 'drain_grace=90']);
+  const worker = (JSON.parse(w.stdout) as PlanJson).phases.find((p) => p.name === 'Upgrade the workers')!.batches[0]![0]!;
+  assert.match(flat(worker.steps).find((s) => s.describe.startsWith('drain node'))!.describe, /grace 90s, timeout 300s/);
 });
 
 test.run();
