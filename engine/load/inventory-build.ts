@@ -181,7 +181,13 @@ export class InventoryBuilder {
       for (const [k, w] of Object.entries(d.settings)) (settings as Record<string, unknown>)[k] = w.value;
       return toHost(name, settings, vars, mine.map((g) => g.name).filter((g) => g !== 'ungrouped').sort((a, b) => [...groups.keys()].indexOf(a) - [...groups.keys()].indexOf(b)));
     });
-    return { file: this.file, format: this.format, hosts, groups: outGroups, vars: allVars, kube: this.kube, forks: this.forks };
+    // Ansible inventories have no kube section: take cluster access from `all` vars when given.
+    const kube: KubeAccess = { ...this.kube };
+    if (this.format !== 'native') {
+      if (typeof allVars['kubeconfig'] === 'string') kube.kubeconfig = expandHome(allVars['kubeconfig']);
+      if (typeof allVars['kube_context'] === 'string') kube.context = allVars['kube_context'];
+    }
+    return { file: this.file, format: this.format, hosts, groups: outGroups, vars: allVars, kube, forks: this.forks };
   }
 }
 

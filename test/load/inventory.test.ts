@@ -108,6 +108,18 @@ test('localhost gets the local connection; an absent localhost is implicit', asy
   }
 });
 
+test('Ansible inventories take cluster access from all vars kubeconfig and kube_context', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'inv-'));
+  try {
+    const f = join(dir, 'kube.ini');
+    writeFileSync(f, '[workers]\nw1\n[all:vars]\nkubeconfig=~/.kube/prod.conf\nkube_context=prod-admin\n');
+    assert.equal((await inv(f)).kube, { kubeconfig: join(homedir(), '.kube/prod.conf'), context: 'prod-admin' });
+    assert.equal((await inv(`${FX}/ansible.ini`)).kube, {});
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a host listed in two groups without conflicting settings is one host in both', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'inv-'));
   try {
