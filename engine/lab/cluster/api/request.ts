@@ -14,6 +14,7 @@ export interface ApiRequest {
 export type ApiResponse =
   | { kind: 'json'; code: number; body: unknown; contentType?: string }
   | { kind: 'text'; code: number; text: string }
+  | { kind: 'bytes'; code: number; bytes: Buffer; contentType: string }
   | { kind: 'watch'; resource: ResourceType; namespace?: string };
 
 export interface Target {

@@ -4,6 +4,8 @@ import { aggregated, aggregatedContentType, apiGroupDoc, apiGroupList, apiResour
 import { create, getOrList, patch, remove, update, type WriteHook } from './crud.js';
 import { evictionRequest, podLog } from './pod-subresources.js';
 import { scaleRequest } from './scale.js';
+import { openApiGroupVersion, openApiIndex } from './openapi.js';
+import { OPENAPI_V2_PROTOBUF, openApiV2Json, openApiV2Protobuf } from './openapi-v2.js';
 import { json, parseResourcePath, type ApiRequest, type ApiResponse } from './request.js';
 import { ApiError } from './status.js';
 
@@ -23,7 +25,15 @@ export function route(ctx: ControllerContext, req: ApiRequest, hook: WriteHook):
   if (method === 'GET') {
     if (p === '/healthz' || p === '/readyz' || p === '/livez') return { kind: 'text', code: 200, text: 'ok' };
     if (p === '/version') return json(versionInfo(ctx.serverVersion()));
-    if (p === '/openapi/v3') return json({ paths: {} });
+    if (p === '/openapi/v2') {
+      if ((req.headers.accept ?? '').includes('protobuf')) return { kind: 'bytes', code: 200, bytes: openApiV2Protobuf(ctx.serverVersion()), contentType: OPENAPI_V2_PROTOBUF };
+      return json(openApiV2Json(ctx.serverVersion()));
+    }
+    if (p === '/openapi/v3') return json(openApiIndex(ctx.serverVersion()));
+    if (p.startsWith('/openapi/v3/')) {
+      const doc = openApiGroupVersion(p, ctx.serverVersion());
+      if (doc) return json(doc);
+    }
     if (p === '/api' || p === '/apis') {
       const agg = wantsAggregated(req.headers.accept);
       if (agg) return json(aggregated(p === '/api', agg), 200, aggregatedContentType(agg));

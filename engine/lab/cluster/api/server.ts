@@ -90,9 +90,9 @@ export class ApiServer {
       this.watches.serve(api, res, a.resource, a.namespace);
       return;
     }
-    const text = a.kind === 'text' ? a.text : JSON.stringify(a.body);
+    const payload = a.kind === 'text' ? a.text : a.kind === 'bytes' ? a.bytes : JSON.stringify(a.body);
     const ct = a.kind === 'text' ? 'text/plain; charset=utf-8' : a.contentType ?? 'application/json';
-    res.writeHead(a.code, { 'Content-Type': ct, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
-    res.end(text);
+    res.writeHead(a.code, { 'Content-Type': ct, 'Content-Length': Buffer.byteLength(payload), 'Cache-Control': 'no-cache, private' });
+    res.end(payload);
   }
 }
