@@ -172,7 +172,7 @@ async function status(a: Args): Promise<number> {
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(w[i]! + 2)).join('').trimEnd() + '\n');
   const rec = live.records;
-  process.stdout.write(`\nRecords: ${rec.commands} commands over SSH (${rec.failedCommands} failed), ${rec.apiWrites} API writes\n`);
+  process.stdout.write(`\nRecords: ${rec.commands} commands over SSH (${rec.nonZeroExits} exited non-zero, skip_if checks included; ${rec.cutOff} cut off or still running), ${rec.apiWrites} API writes\n`);
   for (const [pdb, v] of Object.entries(rec.availability)) {
     process.stdout.write(`  ${pdb}: lowest healthy ${v.minHealthy} (needs ${v.minAvailable}), ${v.momentsBelow} moments below\n`);
   }
@@ -182,7 +182,7 @@ async function status(a: Args): Promise<number> {
 interface StatusView {
   serverVersion: string;
   nodes: Array<{ name: string; role: string; port: number; ready: boolean; unschedulable: boolean; kubeletVersion: string; packages: Record<string, string> }>;
-  records: { commands: number; failedCommands: number; apiWrites: number; availability: Record<string, { minAvailable: number; minHealthy: number; momentsBelow: number }> };
+  records: { commands: number; nonZeroExits: number; cutOff: number; apiWrites: number; availability: Record<string, { minAvailable: number; minHealthy: number; momentsBelow: number }> };
 }
 
 /** Is this PID still the lab (and not a recycled PID of something else)? Best effort via /proc. */

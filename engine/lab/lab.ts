@@ -145,7 +145,8 @@ export function labStatus(control: LabClusterControl, nodes: LabNodes, records: 
     faults: control.faults,
     records: {
       commands: records.commands.length,
-      failedCommands: records.commands.filter((c) => c.exitCode !== 0 && c.exitCode !== null).length,
+      nonZeroExits: records.commands.filter((c) => c.exitCode !== 0 && c.exitCode !== null).length,
+      cutOff: records.commands.filter((c) => c.exitCode === null).length,
       apiWrites: records.apiWrites.length,
       availability: records.availability,
     },
