@@ -96,4 +96,35 @@ test('a connection cut mid-command fails as "connection lost during <command>", 
   assert.is(again.stdout, 'back\n');
 });
 
+test('a host that stops answering mid-command (hung, or the network gone) is noticed by keepalives', async () => {
+  if (!fleet) return;
+  const quick = createSshPool({ agentSock: null, keepaliveIntervalMs: 200 });
+  const stopped: number[] = [];
+  const others = new Set(sessionPids(fleet.hosts[0]!.pid));
+  try {
+    const t = await quick.forHost(fleetHost(fleet, 0, {}, 'frozen'));
+    const running = t.exec('sleep 30');
+    await new Promise((r) => setTimeout(r, 300));
+    // Freeze the connection's sshd: TCP stays open, SSH goes silent.
+    for (const p of sessionPids(fleet.hosts[0]!.pid).filter((x) => !others.has(x))) {
+      process.kill(p, 'SIGSTOP');
+      stopped.push(p);
+    }
+    const started = Date.now();
+    const err = await running.then(() => undefined, (e: unknown) => e);
+    assert.instance(err, TransportError);
+    assert.is((err as TransportError).kind, 'connection-lost');
+    assert.ok(Date.now() - started < 5_000, `noticed after ${Date.now() - started} ms`);
+  } finally {
+    for (const p of stopped) {
+      try {
+        process.kill(p, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    await quick.closeAll();
+  }
+});
+
 test.run();

@@ -39,6 +39,9 @@ test('no key named anywhere: the default keys, in OpenSSH order; StrictHostKeyCh
   assert.is(r.target.strict, 'yes');
   assert.is(r.target.port, 2200);
   assert.is(r.target.connectTimeoutMs, 3000);
+  assert.equal([r.target.keepaliveIntervalMs, r.target.keepaliveCountMax], [5000, 2]);
+  const plain = resolveHost('x', { address: 'x' }, env).target;
+  assert.equal([plain.keepaliveIntervalMs, plain.keepaliveCountMax], [15_000, 3], 'keepalive every 15 s, 3 misses');
   assert.is(r.target.user, 'nobody-by-default');
 });
 

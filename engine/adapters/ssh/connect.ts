@@ -13,10 +13,6 @@ import type { Hop, ResolvedHost } from './settings.js';
 
 const { Client } = ssh2;
 
-/** benchmarks.md: keepalive every 15 s, give up after 3 unanswered. */
-const KEEPALIVE_INTERVAL_MS = 15_000;
-const KEEPALIVE_COUNT_MAX = 3;
-
 /** A connected chain: `client` reaches the target, `chain` holds it and its jump hosts (closed in reverse). */
 export interface Connection {
   client: ClientT;
@@ -101,8 +97,8 @@ export function connectHop(hostName: string, hop: Hop, agentSock: string | undef
     port: hop.port,
     username: hop.user,
     readyTimeout: hop.connectTimeoutMs,
-    keepaliveInterval: KEEPALIVE_INTERVAL_MS,
-    keepaliveCountMax: KEEPALIVE_COUNT_MAX,
+    keepaliveInterval: hop.keepaliveIntervalMs,
+    keepaliveCountMax: hop.keepaliveCountMax,
     hostVerifier,
     authHandler: auth.methods,
     // Like OpenSSH: ask first for the key types known_hosts already has, so a host with an RSA

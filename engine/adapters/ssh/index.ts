@@ -19,6 +19,8 @@ export interface SshPoolOptions {
   agentSock?: string | null;
   /** Home directory for ~ and default keys (tests); default the user's. */
   home?: string;
+  /** SSH keepalive interval for every host; default ServerAliveInterval from ssh_config, else 15 s. */
+  keepaliveIntervalMs?: number;
 }
 
 export const DEFAULT_FORKS = 50;
@@ -27,6 +29,7 @@ export function createSshPool(opts: SshPoolOptions = {}): TransportPool {
   const limit = pLimit(opts.forks ?? DEFAULT_FORKS);
   const env: SettingsEnv = { ...defaultSettingsEnv(opts.sshConfig) };
   if (opts.home) env.home = opts.home;
+  if (opts.keepaliveIntervalMs) env.keepaliveIntervalMs = opts.keepaliveIntervalMs;
   if (opts.agentSock !== undefined) env.agentSock = opts.agentSock ?? undefined;
   const transports = new Map<string, SshTransport>();
   const jumps = new JumpShare();

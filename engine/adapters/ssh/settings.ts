@@ -24,6 +24,9 @@ export interface Hop {
   knownHosts: string;
   strict: 'yes' | 'accept-new';
   connectTimeoutMs: number;
+  /** SSH keepalive while connected (ssh_config ServerAliveInterval / ServerAliveCountMax). */
+  keepaliveIntervalMs: number;
+  keepaliveCountMax: number;
 }
 
 export interface ResolvedHost {
@@ -41,6 +44,8 @@ export interface SettingsEnv {
   /** ssh_config path; a missing file means no config. */
   sshConfig: string;
   agentSock: string | undefined;
+  /** Overrides every host's keepalive interval (tests of dead peers). */
+  keepaliveIntervalMs?: number;
 }
 
 export function defaultSettingsEnv(sshConfig?: string): SettingsEnv {
@@ -55,6 +60,9 @@ export function defaultSettingsEnv(sshConfig?: string): SettingsEnv {
 
 const DEFAULT_KEYS = ['id_ed25519', 'id_rsa', 'id_ecdsa'];
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** benchmarks.md: a keepalive every 15 s, the connection given up after 3 unanswered. */
+const DEFAULT_KEEPALIVE_MS = 15_000;
+const DEFAULT_KEEPALIVE_COUNT = 3;
 
 type Computed = Record<string, string | string[]>;
 
@@ -125,6 +133,8 @@ function resolveHop(env: SettingsEnv, inp: HopInput, c: Computed): Hop {
   const defaultIdentityFiles = identityFiles.length === 0 ? DEFAULT_KEYS.map((k) => join(env.home, '.ssh', k)) : [];
   const kh = inp.knownHosts ?? one(c, 'userknownhostsfile')?.split(/\s+/)[0] ?? '~/.ssh/known_hosts';
   const cto = one(c, 'connecttimeout');
+  const alive = one(c, 'serveraliveinterval');
+  const aliveMax = one(c, 'serveralivecountmax');
   return {
     label: inp.label,
     address,
@@ -136,6 +146,9 @@ function resolveHop(env: SettingsEnv, inp: HopInput, c: Computed): Hop {
     knownHosts: expandPath(kh, env, address, user),
     strict: inp.strict ?? strictFrom(one(c, 'stricthostkeychecking')) ?? 'yes',
     connectTimeoutMs: inp.connectTimeoutMs ?? (cto ? Number(cto) * 1000 : DEFAULT_CONNECT_TIMEOUT_MS),
+    // ServerAliveInterval 0 means "off" in OpenSSH; we keep a keepalive anyway, so a dead peer is always noticed.
+    keepaliveIntervalMs: env.keepaliveIntervalMs ?? (alive && Number(alive) > 0 ? Number(alive) * 1000 : DEFAULT_KEEPALIVE_MS),
+    keepaliveCountMax: aliveMax && Number(aliveMax) > 0 ? Number(aliveMax) : DEFAULT_KEEPALIVE_COUNT,
   };
 }
 

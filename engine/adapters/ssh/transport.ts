@@ -109,9 +109,11 @@ export class SshTransport implements Transport {
   async close(): Promise<void> {
     this.closed = true;
     const conn = this.conn;
+    const wasAlive = this.alive;
     this.conn = undefined;
     this.alive = false;
     if (!conn) return;
+    if (!wasAlive) return this.endChain(conn); // already closed: nothing to wait for
     const gone = new Promise<void>((resolve) => {
       const t = setTimeout(resolve, 2_000); // bounded: a dead peer must not hold up the end of a run
       conn.client.once('close', () => {
