@@ -137,4 +137,33 @@ test('the sshDrop fault cuts the connection in the middle of a matching command'
   assert.is(rec?.exitCode, null);
 });
 
+test('a dropped connection stops the command it cut off', async () => {
+  f.lab.control.faults.sshDrop = { '*': 'drop-me' };
+  const w = nodeOf(f.lab, 'worker-1');
+  const pidFile = join(f.dir, 'dropped.pid');
+  const c = await connect({ port: w.port, knownHosts: f.lab.knownHosts, identityFile: f.lab.identityFile });
+  const r = await run(c, `echo $$ > ${pidFile}; : drop-me; sleep 30`);
+  f.lab.control.faults.sshDrop = {};
+  assert.ok(r.closedWithoutExit);
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  let alive = true;
+  for (let i = 0; i < 40 && alive; i++) {
+    try { process.kill(pid, 0); await new Promise((res) => setTimeout(res, 50)); } catch { alive = false; }
+  }
+  assert.not.ok(alive, `bash ${pid} was stopped with the connection`);
+});
+
+test('a shell request gets bash reading commands from the channel', async () => {
+  const out = await new Promise<string>((res, rej) => {
+    cp1.shell(false, (err, s) => {
+      if (err) return rej(err);
+      let text = '';
+      s.on('data', (d: Buffer) => { text += d.toString(); });
+      s.on('close', () => res(text));
+      s.end('echo "shell on $LAB_NODE"\nexit 0\n');
+    });
+  });
+  assert.is(out, 'shell on cp-1\n');
+});
+
 test.run();
