@@ -85,6 +85,23 @@ test('transfers that cannot happen fail as transfer errors naming the path', asy
   assert.is((e2 as TransportError).kind, 'transfer');
 });
 
+test('an upload over its timeout stops, leaves no staging file, and the next transfer works', async () => {
+  if (!fleet) return;
+  const big = join(fleet.dir, 'big.bin');
+  writeFileSync(big, Buffer.alloc(64 * 1024 * 1024, 1));
+  const destDir = join(fleet.dir, 'slow');
+  mkdirSync(destDir);
+  const t = await host();
+  const e = await t.put(big, join(destDir, 'big.bin'), { timeoutMs: 30 }).then(() => undefined, (err: unknown) => err);
+  assert.instance(e, TransportError);
+  assert.is((e as TransportError).kind, 'transfer');
+  assert.match((e as TransportError).message, 'timed out after 30 ms');
+  assert.equal(readdirSync(destDir), []);
+  const small = join(fleet.dir, 'small.txt');
+  writeFileSync(small, 'ok\n');
+  assert.is((await t.put(small, join(destDir, 'small.txt'))).bytes, 3);
+});
+
 test('a checksum mismatch is refused: the destination keeps its old content, nothing is written locally', async () => {
   if (!liar) return;
   const t = await pool.forHost(fleetHost(liar, 0, {}, 'liar'));

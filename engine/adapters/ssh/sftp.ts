@@ -105,7 +105,13 @@ export async function putFile(deps: SftpDeps, localPath: string, remotePath: str
   } else {
     stage = posix.join(posix.dirname(remotePath), `.${posix.basename(remotePath)}.runbook-${id}`);
   }
-  await bounded<void>(deps, sftp, what, opts, (cb) => sftp.fastPut(localPath, stage, { mode: 0o600 }, (err) => cb(err)));
+  try {
+    await bounded<void>(deps, sftp, what, opts, (cb) => sftp.fastPut(localPath, stage, { mode: 0o600 }, (err) => cb(err)));
+  } catch (e) {
+    // Leave no half-written staging file behind (best effort, bounded; the connection may be gone).
+    if (deps.alive()) await deps.exec(`rm -f -- ${shQuote(stage)}`, { timeoutMs: 5_000 }).catch(() => undefined);
+    throw e;
+  }
   const script = finishUploadScript(stage, remotePath, opts.mode ?? 0o600, local.sha256, opts.become !== undefined);
   const res = await deps.exec(`bash -c ${shQuote(script)}`, {
     ...(opts.become ? { become: opts.become } : {}),
