@@ -16,7 +16,7 @@ import { Store } from './store.js';
 import { realClock, ScaledTimers, type TimerClock } from './timers.js';
 import type { Node, Pod, Workload } from './types.js';
 import { CONTROL_PLANE_COMPONENTS, defaultObjects, mirrorPods, type WorkloadSet } from './workloads/default.js';
-import { nodeObject } from './workloads/nodes.js';
+import { nodeLease, nodeObject } from './workloads/nodes.js';
 
 export type { ListenInfo } from './kubeconfig.js';
 export type { WorkloadSet } from './workloads/default.js';
@@ -72,6 +72,7 @@ export function createCluster(opts: CreateClusterOptions): LabCluster {
     if (n.role === 'control-plane' && (opts.workloads ?? 'default') !== 'none') for (const p of mirrorPods(n.name, node.metadata.uid!, serverVersion)) store.create('pods', p);
   });
   for (const [resource, obj] of defaultObjects(opts.workloads ?? 'default', opts.nodes, serverVersion)) store.create(resource, obj);
+  for (const n of store.list<Node>('nodes')) store.create('leases', nodeLease(n, timers.now()));
   for (let i = 0; i < 10; i++) {
     const before = store.resourceVersion();
     manager.runNow();

@@ -74,7 +74,11 @@ export class Kubelets {
         }
         continue;
       }
-      if (!node) continue;
+      if (!node) {
+        // The pod garbage collector removes pods bound to a node that no longer exists.
+        if (pod.spec.nodeName) store.remove('pods', pod.metadata.namespace, pod.metadata.name);
+        continue;
+      }
       const nodeReady = isNodeReady(node);
       if (pod.status.phase === 'Pending') {
         if (!nodeReady || this.starting.has(uid)) continue;

@@ -2,7 +2,7 @@
 // labels and taints (control plane; GPU nodes tainted nvidia.com/gpu=present:NoSchedule),
 // addresses, capacity, nodeInfo and a Ready condition.
 import type { LabNodeSpec } from '../../contract.js';
-import type { Node } from '../types.js';
+import type { KObject, Node } from '../types.js';
 import { isoSeconds } from '../podutil.js';
 
 export const OS_IMAGE = 'Ubuntu 22.04.4 LTS';
@@ -56,5 +56,14 @@ export function nodeObject(spec: LabNodeSpec, index: number, kubeletVersion: str
       },
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
     },
+  };
+}
+
+/** The node's heartbeat Lease in kube-node-lease (kubectl describe node shows it). */
+export function nodeLease(node: Node, now: number): KObject {
+  return {
+    apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
+    metadata: { name: node.metadata.name, namespace: 'kube-node-lease', ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: node.metadata.name, uid: node.metadata.uid! }] },
+    spec: { holderIdentity: node.metadata.name, leaseDurationSeconds: 40, renewTime: new Date(now).toISOString().replace('Z', '000Z') },
   };
 }
