@@ -73,7 +73,7 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
 
   const tpl = ports.templates;
   let scope: Record<string, unknown>;
-  let args: Record<string, unknown> = {};
+  const args: Record<string, unknown> = {};
   const action = ports.actions.get(step.action);
   try {
     scope = buildScope(tpl, { ...opts, host, templateLayers: call.layers, runtime: hc.runtime, facts: hc.facts }, { runtime: 'error' });
