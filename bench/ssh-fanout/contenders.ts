@@ -135,13 +135,13 @@ export function contenders(fleet: SshdFleet, work: string, cliRunbook: string | 
 }
 
 /**
- * The runbook `runbook exec` runs: --runbook PATH, else runbooks/examples/fan-out.yaml, else the
- * benchmark's own bench/ssh-fanout/fan-out.yaml; undefined when the CLI is not built.
+ * The runbook `runbook exec` runs: --runbook PATH, else bench/ssh-fanout/fan-out.yaml — the shape
+ * of runbooks/examples/fan-out.yaml with two steps, so it does exactly the work the other
+ * contenders do (two separate commands per host). undefined when the CLI is not built.
  */
 export function cliRunbook(override: string | undefined): string | undefined {
   const root = packageRoot();
-  const example = join(root, 'runbooks/examples/fan-out.yaml');
-  const file = override ? resolve(override) : existsSync(example) ? example : join(root, 'bench/ssh-fanout/fan-out.yaml');
+  const file = override ? resolve(override) : join(root, 'bench/ssh-fanout/fan-out.yaml');
   if (!existsSync(file) || !existsSync(join(root, 'dist/engine/cli/main.js'))) return undefined;
   if (/Placeholder entry point/.test(readFileSync(join(root, 'engine/cli/main.ts'), 'utf8'))) return undefined;
   return file;
