@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { packageRoot } from '../../engine/paths.js';
 import { labCommand } from '../../engine/lab/cli.js';
+import { parseFault, parseTopology } from '../../engine/lab/cli-args.js';
+import type { LabFaults } from '../../engine/lab/contract.js';
 
 const main = join(packageRoot(), 'dist', 'engine', 'cli', 'main.js');
 const cli = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
@@ -29,7 +31,7 @@ test.after(() => {
 
 test('lab up --detach, status, then down: every PID in state.json is gone afterwards', async () => {
   const dir = tempDir();
-  const up = await cli(['up', '--dir', dir, '--detach', '--json', '--time-scale', '0.05']);
+  const up = await cli(['up', '--dir', dir, '--detach', '--json', '--time-scale', '0.05', '--fault', 'disk-full=cp-1', '--fault', 'ssh-drop=*:apt-get install']);
   assert.is(up.code, 0, up.stderr);
   const ready = JSON.parse(up.stdout) as { pids: number[]; token?: string; nodes: unknown[] };
   assert.is(ready.token, undefined, 'the token is not printed');
@@ -40,8 +42,10 @@ test('lab up --detach, status, then down: every PID in state.json is gone afterw
 
   const st = await cli(['status', '--dir', dir, '--json']);
   assert.is(st.code, 0, st.stderr);
-  const view = JSON.parse(st.stdout) as { serverVersion: string; nodes: Array<{ name: string; ready: boolean }> };
+  const view = JSON.parse(st.stdout) as { serverVersion: string; nodes: Array<{ name: string; ready: boolean }>; faults: { diskFull: string[]; sshDrop: Record<string, string> } };
   assert.is(view.serverVersion, 'v1.30.4');
+  assert.equal(view.faults.diskFull, ['cp-1'], 'faults from the command line reach the lab');
+  assert.equal(view.faults.sshDrop, { '*': 'apt-get install' });
   assert.is(view.nodes.length, 8);
   assert.ok(view.nodes.every((n) => n.ready));
 
@@ -91,6 +95,14 @@ test('bad flags are usage errors (exit 2) naming what is wrong', async () => {
   assert.match(text, 'unknown fault "meteor"');
   assert.match(text, '--fault ssh-drop wants NODE:SUBSTRING');
   assert.match(text, 'unknown lab command "sideways"');
+});
+
+test('--fault accepts every kind, in kebab or camel case, lists accumulating', () => {
+  const f: Partial<LabFaults> = {};
+  for (const a of ['never-ready=worker-1,worker-2', 'neverReady=gpu-1', 'api-5xx=12', 'pdb-blocked=default/web', 'ssh-drop=cp-1:kubeadm upgrade apply', 'disk-full=cp-1']) parseFault(a, f);
+  assert.equal(f, { neverReady: ['worker-1', 'worker-2', 'gpu-1'], api5xx: 12, pdbBlocked: ['default/web'], sshDrop: { 'cp-1': 'kubeadm upgrade apply' }, diskFull: ['cp-1'] });
+  assert.equal(parseTopology('1,0,0'), { controlPlanes: 1, workers: 0, gpus: 0 });
+  assert.throws(() => parseTopology('0,3,2'), /at least one control plane/);
 });
 
 test.run();
