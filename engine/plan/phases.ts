@@ -38,7 +38,11 @@ function resolveHosts(c: PhaseContext, phase: Phase, vars: Record<string, Templa
     const scope = buildScope(c.templates, { ...c, templateLayers: [vars] }, opts);
     pattern = String(c.templates.render(pattern, scope, { ...opts, pos: phase.pos }));
   }
-  const sel = c.selectHosts(pattern, c.inventory, c.limit);
+  // A phase on the operator's machine alone (the run lock, cluster-wide checks) is about the
+  // cluster, not about the hosts --limit picks: it runs whatever the limit, or a limited run
+  // would upgrade nodes without the lock and without pre-flight.
+  const unlimited = c.limit ? c.selectHosts(pattern, c.inventory) : undefined;
+  const sel = unlimited && unlimited.hosts.length === 1 && unlimited.hosts[0]!.connection === 'local' && unlimited.hosts[0]!.name === 'localhost' ? unlimited : c.selectHosts(pattern, c.inventory, c.limit);
   return sel.problem ? { hosts: sel.hosts, problem: sel.problem } : { hosts: sel.hosts };
 }
 

@@ -59,4 +59,11 @@ test('a skip_if is rendered shell-quoted; a value with a quote stays one argumen
   assert.is(s.skipIf, "test -f 'it'\\''s here'");
 });
 
+test('--limit does not drop phases on the operator\'s machine (the run lock, cluster checks)', () => {
+  const withLocal = { ...inv, hosts: [...inv.hosts, { name: 'localhost', connection: 'local' as const, ssh: { address: 'localhost' }, become: false, groups: [], vars: {} }] };
+  const rb = runbook([phase('localhost', [sh('take lock')]), phase('workers', [sh('upgrade')])]);
+  const p = buildPlan({ runbook: rb, inventory: withLocal, extraVars: {}, limit: 'w2', actions, templates, selectHosts: simpleSelect });
+  assert.equal(p.phases.map((x) => x.hosts), [['localhost'], ['w2']]);
+});
+
 test.run();
