@@ -2,7 +2,7 @@
 // (fed only when sudo prompts, never echoed), wrong and missing passwords, and file transfers of
 // root-only files. The password user is created for the test and removed afterwards.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,10 +34,14 @@ test.before(async () => {
 test.after(async () => {
   if (userMade) {
     rmSync(sudoers, { force: true });
-    try {
-      execFileSync('pkill', ['-KILL', '-u', user], { stdio: 'ignore' });
-    } catch {
-      /* no processes left */
+    // Processes still running as the test user (sudo leftovers), by PID.
+    const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
+    for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+      try {
+        if (new RegExp(`^Uid:\\s+${uid}\\s`, 'm').test(readFileSync(`/proc/${d}/status`, 'utf8'))) process.kill(Number(d), 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     }
     execFileSync('userdel', ['-r', '-f', user], { stdio: 'ignore' });
   }
