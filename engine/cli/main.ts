@@ -40,6 +40,19 @@ async function main(argv: string[]): Promise<number> {
   return run(rest);
 }
 
+// Signals: a command that handles them (a run stops its step first) registers its own listener;
+// without one, or on the second signal, exit now.
+let signals = 0;
+const onSignal = (sig: NodeJS.Signals) => {
+  signals++;
+  if (signals > 1 || process.listenerCount(sig) <= 1) {
+    if (signals > 1) process.stderr.write(`\nrunbook: second ${sig}: exiting now; the journal shows the step in flight (resume will ask).\n`);
+    process.exit(EXIT.interrupted);
+  }
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
 let code: number;
 try {
   code = await main(process.argv.slice(2));

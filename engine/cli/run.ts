@@ -48,12 +48,10 @@ export async function runWithJournal(req: RunRequest): Promise<number> {
     nd?.(e);
   };
   const interrupt = new AbortController();
-  let sigints = 0;
+  // The first SIGINT/SIGTERM stops the running step and ends the run as interrupted; main.ts
+  // exits at once on a second one.
   const onSignal = (sig: NodeJS.Signals) => {
-    if (++sigints > 1) {
-      process.stderr.write(`\nrunbook: second ${sig}: exiting now; the journal may show the step in flight (resume will ask).\n`);
-      process.exit(EXIT.interrupted);
-    }
+    if (interrupt.signal.aborted) return;
     process.stderr.write(`\nrunbook: ${sig}: stopping the running step (again to exit at once)…\n`);
     interrupt.abort(new InterruptedError(`interrupted by ${sig}`));
   };
