@@ -78,15 +78,22 @@ test('after `kubeadm upgrade apply` the server version and control-plane images 
   }
 });
 
-test('restore brings back the cluster as of the snapshot, with resourceVersions moving forward', async () => {
-  const lab = await startCluster();
+test('restore brings back the objects as of the snapshot (not kubelet status or binaries), resourceVersions moving forward', async () => {
+  const lab = await startCluster({ timeScale: 0.05 });
   try {
     const snap = lab.cluster.control.snapshot();
     const rvBefore = Number((await lab.api.get('/api/v1/nodes')).body.metadata.resourceVersion);
     assert.is((await lab.api.call('DELETE', '/apis/apps/v1/namespaces/default/deployments/web')).status, 200);
     await waitFor('web pods gone', async () => (await lab.api.get('/api/v1/namespaces/default/pods?labelSelector=app%3Dweb')).body.items.length === 0);
+    // Meanwhile the control plane and one kubelet were upgraded: a restore does not undo binaries.
+    lab.cluster.control.setServerVersion('v1.31.1');
+    lab.cluster.control.restartKubelet('worker-1', 'v1.31.1');
+    await waitFor('worker-1 Ready', () => lab.cluster.control.nodes().find((n) => n.name === 'worker-1')!.ready, 3000);
     lab.cluster.control.restore(snap);
     assert.is((await lab.api.get('/apis/apps/v1/namespaces/default/deployments/web')).status, 200);
+    assert.is((await lab.api.get('/api/v1/nodes/worker-1')).body.status.nodeInfo.kubeletVersion, 'v1.31.1', 'the kubelet re-posts its own status');
+    assert.is((await lab.api.get('/version')).body.gitVersion, 'v1.31.1');
+    assert.is((await lab.api.get('/api/v1/namespaces/kube-system/pods/kube-apiserver-cp-1')).body.spec.containers[0].image, 'registry.k8s.io/kube-apiserver:v1.31.1');
     const rvAfter = Number((await lab.api.get('/api/v1/nodes')).body.metadata.resourceVersion);
     assert.ok(rvAfter > rvBefore);
     await waitFor('web pods Running again', async () => {

@@ -1,5 +1,6 @@
 // The lab's TLS material: a fresh CA and a server certificate for 127.0.0.1 and localhost, made
-// with the openssl CLI (two fast EC key generations) in a temporary directory that is removed at once.
+// with the openssl CLI (two fast EC key generations) in a temporary directory that is removed at
+// once; made once per process.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,18 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 export interface LabCerts { caPem: string; certPem: string; keyPem: string }
+
+let cached: Promise<LabCerts> | undefined;
+
+/**
+ * The certificates for this process: made once, shared by every cluster it starts (tests start
+ * dozens). Each cluster still has its own bearer token, so sharing a CA opens nothing.
+ */
+export function labCerts(): Promise<LabCerts> {
+  cached ??= makeCerts();
+  cached.catch(() => (cached = undefined));
+  return cached;
+}
 
 export async function makeCerts(): Promise<LabCerts> {
   const dir = await mkdtemp(join(tmpdir(), 'runbook-lab-tls-'));

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { LabClusterControl, LabFaults, LabNodeSpec, LabNodeView } from '../contract.js';
 import { ApiServer } from './api/server.js';
 import type { WriteHook } from './api/crud.js';
-import { makeCerts } from './certs.js';
+import { labCerts } from './certs.js';
 import { seededRandom, stableHash, type ControllerContext } from './controllers/context.js';
 import { Kubelets } from './controllers/kubelet.js';
 import { ControllerManager } from './controllers/manager.js';
@@ -112,8 +112,17 @@ export function createCluster(opts: CreateClusterOptions): LabCluster {
     restartKubelet: (node, version) => kubelets.restart(node, version),
     snapshot: () => store.snapshot(),
     restore(data: string) {
+      // Kubelets own node status and re-post it at once after an etcd restore; the API server
+      // binary (serverVersion) and the static pods on disk do not change either.
+      const live = store.list<Node>('nodes');
       kubelets.reset();
       store.restore(data);
+      for (const n of live) {
+        const restored = store.get<Node>('nodes', undefined, n.metadata.name);
+        if (restored) store.update('nodes', { ...restored, status: n.status });
+        else store.create('nodes', { ...n, metadata: { name: n.metadata.name, labels: n.metadata.labels ?? {}, annotations: n.metadata.annotations ?? {} } });
+      }
+      followServerVersion(ctx, serverVersion);
       manager!.kick();
     },
   };
@@ -122,7 +131,7 @@ export function createCluster(opts: CreateClusterOptions): LabCluster {
     control,
     store,
     async listen() {
-      const certs = await makeCerts();
+      const certs = await labCerts();
       if (stopped) throw new Error('lab: the cluster was stopped before its API server started');
       const port = await server.listen(certs);
       return { url: `https://127.0.0.1:${port}`, port, caPem: certs.caPem, token };
