@@ -56,7 +56,7 @@ export function consoleReporter(o: ConsoleOptions): ConsoleReporter {
     }
   };
   const print = (s: string | undefined) => {
-    if (s === undefined) return;
+    if (s === undefined) return drawLive();
     clearLive();
     o.stream.write(`${s}\n`);
     drawLive();

@@ -74,6 +74,26 @@ test('an in-flight step without skip_if is refused on resume; with skip_if the g
   assert.equal(idem.pool.commands('w1'), ['upgrade']);
 });
 
+test('journal words per (step, host): last wins; an interrupted step counts as in flight; ignored failures as done', () => {
+  const ref = (step: string, host = 'w1') => ({ phase: 0, phaseName: 'p', step, stepName: step, action: 'sh', host });
+  const ev = [
+    { kind: 'step.start' as const, ts: 1, changes: true, ...ref('a') },
+    { kind: 'step.end' as const, ts: 2, status: 'failed' as const, duration_ms: 1, message: 'boom', ...ref('a') },
+    { kind: 'step.start' as const, ts: 3, changes: true, ...ref('a') },
+    { kind: 'step.end' as const, ts: 4, status: 'changed' as const, duration_ms: 1, ...ref('a') },
+    { kind: 'step.start' as const, ts: 5, changes: true, ...ref('b') },
+    { kind: 'step.end' as const, ts: 6, status: 'failed' as const, duration_ms: 1, message: 'interrupted', ...ref('b') },
+    { kind: 'step.end' as const, ts: 7, status: 'failed' as const, duration_ms: 1, message: 'meh', ignored: true, ...ref('c') },
+    { kind: 'step.end' as const, ts: 8, status: 'failed' as const, duration_ms: 1, message: 'no', ...ref('d') },
+  ];
+  const s = resumeStateFrom('x', ev, ['b@w1']);
+  assert.equal(s.records.get('a@w1'), { state: 'done', status: 'changed' });
+  assert.equal(s.records.get('b@w1'), { state: 'in-flight', stepName: 'b' });
+  assert.equal(s.records.get('c@w1'), { state: 'done', status: 'ok' });
+  assert.equal(s.records.get('d@w1'), { state: 'failed', message: 'no' });
+  assert.ok(s.rerun.has('b@w1'));
+});
+
 test('an action that holds a run-scoped resource (the lock) runs again on resume even though it finished', async () => {
   let takes = 0;
   const lock: Action = {
