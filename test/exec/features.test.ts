@@ -171,4 +171,19 @@ test('become: the phase asks for sudo, with the become password, and a step can 
   assert.equal(h.pool.log.map((c) => c.become?.password ?? '-'), ['pw-1234', '-']);
 });
 
+test('sh: creates/removes skip like Ansible; chdir, env, stdin and expect_rc reach the command', async () => {
+  const rb = runbook([
+    phase('workers', [
+      action('sh', { cmd: 'kubeadm init', creates: '/etc/kubernetes/admin.conf' }),
+      action('sh', { cmd: 'rm -rf /tmp/old', removes: '/tmp/old' }),
+      action('sh', { cmd: 'grep -c x', chdir: '/var/tmp', env: { LANG: 'C' }, stdin: 'x\n', expect_rc: [0, 1] }),
+    ]),
+  ]);
+  const h = await run(rb, inventory({ workers: ['w1'] }), { rules: [{ match: "test -e /etc/kubernetes/admin.conf", exitCode: 0 }, { match: 'test -e /tmp/old', exitCode: 1 }, { match: 'grep', exitCode: 1 }] });
+  assert.equal(h.pool.commands('w1'), ['test -e /etc/kubernetes/admin.conf', 'test -e /tmp/old', 'cd /var/tmp && grep -c x']);
+  assert.equal(h.ends.map((e) => e.split(' ')[0]), ['skipped', 'skipped', 'changed']);
+  const grep = h.pool.log[2]!;
+  assert.equal([grep.env, grep.stdin], [{ LANG: 'C' }, 'x\n']);
+});
+
 test.run();
