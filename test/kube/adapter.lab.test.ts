@@ -1,5 +1,7 @@
 // The client-node adapter against the lab's HTTPS API server: kubeconfig precedence and context
 // selection, TLS as the kubeconfig says, bounded retries of 5xx, 401/403 naming user and verb.
+import { createServer } from 'node:http';
+import { connect } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +84,37 @@ test('TLS follows the kubeconfig: a server certificate not signed by its CA is r
   assert.instance(e, KubeError);
   assert.match((e as Error).message, /cannot get \/version: https:\/\/127\.0\.0\.1:\d+: .*(self-signed|self signed|unable to verify)/i);
   kube.close?.();
+});
+
+test('a proxy-url in the kubeconfig is honoured (HTTPS through an HTTP CONNECT proxy)', async () => {
+  if (skip) return;
+  const tunnels: string[] = [];
+  const proxy = createServer((_req, res) => res.writeHead(405).end());
+  proxy.on('connect', (req, client, head) => {
+    tunnels.push(req.url ?? '');
+    const [host, port] = (req.url ?? '').split(':');
+    const upstream = connect(Number(port), host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  const cfg = parse(readFileSync(lab!.kubeconfig, 'utf8')) as { clusters: Array<{ cluster: Record<string, unknown> }> };
+  cfg.clusters[0]!.cluster['proxy-url'] = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+  const file = join(dir, 'proxied');
+  writeFileSync(file, stringify(cfg), { mode: 0o600 });
+  const kube = await createKubeClient({ kubeconfig: file });
+  try {
+    assert.is(await kube.serverVersion(), 'v1.30.4');
+    assert.ok((await kube.listNodes()).length >= 1);
+    assert.ok(tunnels.length >= 1 && tunnels[0]!.startsWith('127.0.0.1:'), tunnels.join());
+  } finally {
+    kube.close?.();
+    proxy.closeAllConnections();
+    proxy.close();
+  }
 });
 
 test('5xx answers are retried a bounded number of times', async () => {

@@ -18,6 +18,8 @@ export interface LoadedConfig {
   /** TLS settings for the agent, as the kubeconfig says. */
   tls: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; rejectUnauthorized: boolean; servername?: string };
   proxyUrl?: string;
+  /** The agent client-node builds for a proxy-url (socks, http(s) proxy); unset without a proxy. */
+  proxyAgent?: import('node:http').Agent;
 }
 
 function expandHome(p: string): string {
@@ -60,7 +62,7 @@ export async function loadKubeConfig(access: KubeAccess, env: NodeJS.ProcessEnv 
   const cluster = kc.getCurrentCluster();
   const user = kc.getCurrentUser();
   if (!cluster) throw new KubeError(undefined, 'BadKubeconfig', `kubeconfig ${source}: context "${kc.getCurrentContext()}" names no cluster`);
-  const opts: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; rejectUnauthorized?: boolean; servername?: string } = {};
+  const opts: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; rejectUnauthorized?: boolean; servername?: string; agent?: import('node:http').Agent } = {};
   await kc.applyToHTTPSOptions(opts as never);
   return {
     kc,
@@ -76,6 +78,7 @@ export async function loadKubeConfig(access: KubeAccess, env: NodeJS.ProcessEnv 
       servername: cluster.tlsServerName ?? opts.servername,
     },
     proxyUrl: cluster.proxyUrl,
+    proxyAgent: cluster.proxyUrl ? opts.agent : undefined,
   };
 }
 

@@ -38,7 +38,9 @@ export class KubeHttp {
     this.base = new URL(cfg.server);
     const isHttps = this.base.protocol === 'https:';
     // Bounded sockets: evictions of 100 pods queue on a few connections instead of opening 100.
-    this.agent = isHttps
+    this.agent = cfg.proxyAgent
+      ? cfg.proxyAgent // proxy-url in the kubeconfig: client-node's proxy agent (no keep-alive pool of ours)
+      : isHttps
       ? new https.Agent({ keepAlive: true, maxSockets: 16, ca: cfg.tls.ca, cert: cfg.tls.cert, key: cfg.tls.key, rejectUnauthorized: cfg.tls.rejectUnauthorized, servername: cfg.tls.servername })
       : new http.Agent({ keepAlive: true, maxSockets: 16 });
     this.headers = authHeaderSource(cfg.kc);
