@@ -59,8 +59,8 @@ test('under the neverReady fault a restarted kubelet stays NotReady', async () =
   }
 });
 
-test('after `kubeadm upgrade apply` the server version and control-plane images follow', async () => {
-  const lab = await startCluster();
+test('after `kubeadm upgrade apply` the server version, control-plane images and CoreDNS follow', async () => {
+  const lab = await startCluster({ timeScale: 0.02 });
   try {
     lab.cluster.control.setServerVersion('v1.31.2');
     assert.is(lab.cluster.control.serverVersion(), 'v1.31.2');
@@ -73,6 +73,12 @@ test('after `kubeadm upgrade apply` the server version and control-plane images 
     assert.is(etcd.spec.containers[0]!.image, 'registry.k8s.io/etcd:3.5.12-0');
     const mirror = (await lab.api.get('/api/v1/namespaces/kube-system/pods/kube-scheduler-cp-1')).body;
     assert.ok(mirror.metadata.annotations['kubernetes.io/config.mirror']);
+    // kubeadm rolls CoreDNS to its version's image, without breaking the CoreDNS PDB.
+    await waitFor('CoreDNS rolled to v1.11.3', async () => {
+      const pods = ((await lab.api.get('/api/v1/namespaces/kube-system/pods?labelSelector=app%3Dkube-dns')).body.items as PodLite[]);
+      return pods.length === 2 && pods.every((p) => p.status.phase === 'Running' && p.spec.containers[0]!.image === 'registry.k8s.io/coredns/coredns:v1.11.3');
+    }, 8000);
+    assert.is(lab.cluster.records().availability['kube-system/coredns']!.momentsBelow, 0);
   } finally {
     await lab.stop();
   }

@@ -15,7 +15,7 @@ import { Recorder, type ClusterRecords } from './records.js';
 import { Store } from './store.js';
 import { realClock, ScaledTimers, type TimerClock } from './timers.js';
 import type { Node, Pod, Workload } from './types.js';
-import { CONTROL_PLANE_COMPONENTS, defaultObjects, mirrorPods, type WorkloadSet } from './workloads/default.js';
+import { CONTROL_PLANE_COMPONENTS, corednsImage, defaultObjects, mirrorPods, type WorkloadSet } from './workloads/default.js';
 import { nodeLease, nodeObject } from './workloads/nodes.js';
 
 export type { ListenInfo } from './kubeconfig.js';
@@ -171,6 +171,13 @@ function followServerVersion(ctx: ControllerContext, version: string): void {
     for (const p of store.list<Pod>('pods', 'kube-system')) {
       if (p.metadata.ownerReferences?.some((o) => o.uid === ds.metadata.uid)) store.update('pods', { ...p, metadata: { ...p.metadata, labels: { ...(p.metadata.labels ?? {}), 'controller-revision-hash': stableHash(template) } } });
     }
+  }
+  // kubeadm also moves CoreDNS to its own version's image: a rolling update of the Deployment.
+  const dns = store.get<Workload>('deployments', 'kube-system', 'coredns');
+  if (dns) {
+    const image = corednsImage(version);
+    const containers = dns.spec.template.spec.containers.map((c) => (c.name === 'coredns' ? { ...c, image } : c));
+    store.update('deployments', { ...dns, spec: { ...dns.spec, template: { ...dns.spec.template, spec: { ...dns.spec.template.spec, containers } } } });
   }
   ctx.kick();
 }

@@ -10,6 +10,16 @@ import { deprecatedApiObjects } from './deprecated.js';
 export type WorkloadSet = 'default' | 'none' | 'deprecated-apis';
 
 export const ETCD_IMAGE = 'registry.k8s.io/etcd:3.5.12-0';
+
+/** The CoreDNS image kubeadm of each minor installs (`kubeadm upgrade apply` rolls CoreDNS to it). */
+const COREDNS_BY_MINOR: Record<number, string> = { 27: 'v1.10.1', 28: 'v1.10.1', 29: 'v1.11.1', 30: 'v1.11.1', 31: 'v1.11.3', 32: 'v1.11.3', 33: 'v1.12.0' };
+
+export function corednsImage(version: string): string {
+  const minor = Number(/^v?\d+\.(\d+)/.exec(version)?.[1] ?? 30);
+  const known = Object.keys(COREDNS_BY_MINOR).map(Number);
+  const tag = COREDNS_BY_MINOR[minor] ?? COREDNS_BY_MINOR[minor > Math.max(...known) ? Math.max(...known) : Math.min(...known)]!;
+  return `registry.k8s.io/coredns/coredns:${tag}`;
+}
 export const CONTROL_PLANE_COMPONENTS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const;
 
 /** The kube-system static pods kubeadm writes on a control-plane node, as their mirror pods. */
@@ -49,7 +59,7 @@ export function defaultObjects(set: WorkloadSet, nodes: LabNodeSpec[], version: 
   out.push(['services', kubernetesService()]);
   if (set === 'none') return out;
 
-  const coredns = workload('Deployment', 'kube-system', 'coredns', [container('coredns', 'registry.k8s.io/coredns/coredns:v1.11.1', { cpu: '100m', memory: '70Mi' })], {
+  const coredns = workload('Deployment', 'kube-system', 'coredns', [container('coredns', corednsImage(version), { cpu: '100m', memory: '70Mi' })], {
     replicas: 2, labels: { 'k8s-app': 'kube-dns' }, tolerations: [CONTROL_PLANE_TOLERATION, { key: 'CriticalAddonsOnly', operator: 'Exists' }], priorityClassName: 'system-cluster-critical',
   });
   out.push(['deployments', coredns], ['poddisruptionbudgets', pdb('kube-system', 'coredns', 'kube-dns', { minAvailable: 1 })]);
