@@ -7,6 +7,7 @@ import type { StepStatus } from '../model/events.js';
 import { expandPhases } from '../plan/phases.js';
 import type { ExecutorPorts, HostCtx, RunCtx, RunOptions, RunSummary } from './context.js';
 import { Redactor } from './redact.js';
+import { checkClusterVersion } from './preconditions.js';
 import { walkSteps } from './walk.js';
 
 function overThreshold(failed: number, batchSize: number, maxFailPercentage: number): boolean {
@@ -52,6 +53,7 @@ export async function execute(ports: ExecutorPorts, opts: RunOptions, redactor =
   const failedHosts = new Set<string>();
   const runtime = new Map<string, { vars: Record<string, unknown>; facts: Record<string, unknown> }>();
   try {
+    await checkClusterVersion(run);
     const phaseRuns = expandPhases({ ...opts, templates: ports.templates, selectHosts: ports.selectHosts }, { runtime: 'error' });
     phases: for (const pr of phaseRuns) {
       if (run.stop) break;
@@ -100,7 +102,8 @@ export async function execute(ports: ExecutorPorts, opts: RunOptions, redactor =
       }
     }
   } catch (e) {
-    run.stop = { status: 'failed', message: `internal error (this is a bug): ${(e as Error).stack ?? e}` };
+    if (e instanceof RefusedError) run.stop = { status: 'refused', message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+    else if (!opts.signal.aborted) run.stop = { status: 'failed', message: `internal error (this is a bug): ${(e as Error).stack ?? e}` };
   } finally {
     opts.signal.removeEventListener('abort', onInterrupt);
     for (const cleanup of run.deferred.reverse()) {

@@ -160,4 +160,18 @@ test('a block whose guard cannot be evaluated fails that host with the reason, n
   assert.equal(h.pool.log, []);
 });
 
+test('requires.cluster_version: a cluster outside the range refuses the run before any step', async () => {
+  const kube = (v: string) => ({ serverVersion: async () => v }) as unknown as import('../../engine/ports/kube.js').KubeClient;
+  const rb = runbook([phase('workers', [sh('upgrade')])], { requires: { groups: [], clusterVersion: '>=1.30.0 <1.32.0' } });
+  const ok = await run(rb, inventory({ workers: ['w1'] }), { kube: kube('v1.30.4') });
+  assert.is(ok.summary.status, 'ok');
+  const skip = await run(rb, inventory({ workers: ['w1'] }), { kube: kube('v1.28.9') });
+  assert.is(skip.summary.status, 'refused');
+  assert.match(skip.summary.message ?? '', /cluster runs v1\.28\.9; test\.yaml needs >=1\.30\.0 <1\.32\.0/);
+  assert.equal(skip.pool.log, []);
+  const down = await run(rb, inventory({ workers: ['w1'] }));
+  assert.is(down.summary.status, 'refused');
+  assert.match(down.summary.message ?? '', /cannot read the cluster's version/);
+});
+
 test.run();

@@ -52,6 +52,8 @@ export interface HarnessOptions extends Partial<Omit<RunOptions, 'runbook' | 'in
   pool?: ScriptedPool;
   resume?: ResumeState;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  kube?: import('../../engine/ports/kube.js').KubeClient;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   extraActions?: Array<import('../../engine/actions/action.js').Action<any>>;
 }
 
@@ -64,7 +66,10 @@ export async function run(rb: Runbook, inv: Inventory, o: HarnessOptions = {}): 
     actions: new Map([...allActions, ...(o.extraActions ?? [])].map((a) => [a.name, a])),
     pool,
     local: () => pool.forHost({ name: 'localhost', connection: 'local', ssh: { address: 'localhost' }, become: false, groups: [], vars: {} }),
-    kube: async () => { throw new Error('no kube in this test'); },
+    kube: async () => {
+      if (!o.kube) throw new Error('no kube in this test');
+      return o.kube;
+    },
     clock,
     templates,
     selectHosts: simpleSelect,
