@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import type { LabFaults, LabRecords } from './contract.js';
 import type { NodesContext } from './nodes/handlers/types.js';
-import { dispatchShim, isShimRequest } from './nodes/shim-dispatch.js';
+import { dispatchShim, isShimRequest, parseNulBody } from './nodes/shim-dispatch.js';
 
 /** What the endpoint serves; set once the lab's parts are up (the URL is needed before that). */
 export interface ControlApp {
@@ -25,6 +25,10 @@ export interface ControlServer {
 const MAX_BODY = 1 << 20;
 
 function readBody(req: IncomingMessage): Promise<string> {
+  return readRaw(req).then((b) => b.toString('utf8'));
+}
+
+function readRaw(req: IncomingMessage): Promise<Buffer> {
   return new Promise((res, rej) => {
     let size = 0;
     const chunks: Buffer[] = [];
@@ -33,7 +37,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       if (size > MAX_BODY) { rej(new Error('request body too large')); req.destroy(); return; }
       chunks.push(c);
     });
-    req.on('end', () => res(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => res(Buffer.concat(chunks)));
     req.on('error', rej);
   });
 }
@@ -89,12 +93,18 @@ export async function startControlServer(token: string): Promise<ControlServer> 
       return problem ? json(res, 400, { error: problem }) : json(res, 200, app.faults);
     }
     if (route === 'POST /shim') {
-      let body: unknown;
-      try { body = JSON.parse(await readBody(req)); } catch { return json(res, 400, { error: 'the body must be JSON' }); }
-      if (!isShimRequest(body)) return json(res, 400, { error: 'not a shim call' });
+      // Two forwarders: bash+curl (NUL-separated fields, printf-escaped answer) and node (JSON, base64).
+      const q = new URL(req.url ?? '/', 'http://lab').searchParams;
+      let call: unknown;
+      if (req.headers['content-type'] === 'application/x-lab-shim') {
+        call = parseNulBody(q.get('node') ?? '', q.get('tool') ?? '', await readRaw(req));
+      } else {
+        try { call = JSON.parse(await readBody(req)); } catch { return json(res, 400, { error: 'the body must be JSON' }); }
+      }
+      if (!isShimRequest(call)) return json(res, 400, { error: 'not a shim call' });
       const ac = new AbortController();
       res.on('close', () => { if (!res.writableFinished) ac.abort(); });
-      return dispatchShim(app.shims, body, res, ac.signal);
+      return dispatchShim(app.shims, call, res, ac.signal, q.get('enc') === 'printf' ? 'printf' : 'base64');
     }
     return json(res, 404, { error: `no route ${route} (try GET /status, GET /records, POST /faults)` });
   }

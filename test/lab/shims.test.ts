@@ -169,4 +169,19 @@ test('shims take absolute paths inside the node root, never on the real machine'
   assert.ok(readFileSync(join(root('cp-2'), 'tmp/escape-check.db')).length > 0);
 });
 
+test('the node forwarder (used where curl is missing) gives the same answers as the bash one', async () => {
+  const viaNode = await on('worker-2', '"$LAB_NODE_BIN" "$LAB_SHIMS/forward.cjs" apt-get install -y kubelet=9.9.9-1.1; echo "exit $?"');
+  const viaBash = await on('worker-2', 'apt-get install -y kubelet=9.9.9-1.1; echo "exit $?"');
+  assert.is(viaNode.stdout, viaBash.stdout);
+  assert.is(viaNode.stderr, viaBash.stderr);
+  assert.match(viaBash.stdout, 'exit 100\n');
+  assert.is(viaBash.stderr, "E: Version '9.9.9-1.1' for 'kubelet' was not found\n");
+});
+
+test('arguments and output keep backslashes, spaces and non-ASCII through the bash forwarder', async () => {
+  const r = await on('cp-1', `etcdctl ${PKI} snapshot save "$LAB_NODE_ROOT/tmp/ü \\\\x.db" 2>/dev/null`);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, `Snapshot saved at ${root('cp-1')}/tmp/ü \\x.db\n`);
+});
+
 test.run();

@@ -127,7 +127,8 @@ export async function startNodeSsh(o: NodeSshOptions): Promise<NodeSsh> {
     if (dropsOn(o.faults, o.node.name, command)) {
       // Mid-command: the process has started; the client never learns how it ended.
       const t = setTimeout(() => cut(client), 150);
-      void p.done.then(() => { clearTimeout(t); cut(client); });
+      // The record keeps how the command really ended (null when the drop killed it).
+      void p.done.then(({ code }) => { rec.exitCode = code; clearTimeout(t); cut(client); });
       return p;
     }
     void finish(channel, p, rec);
