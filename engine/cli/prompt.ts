@@ -16,7 +16,14 @@ export function makeConfirm(yes: boolean, pause?: () => void, resume?: () => voi
       pause?.();
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
-        const answer = await new Promise<string>((res) => rl.question(`\n${r.host}: ${r.step}\n${r.question} [y/N] `, res));
+        const answer = await new Promise<string>((res) => {
+          // Ctrl-C at the prompt: answer no and interrupt the run like Ctrl-C anywhere else.
+          rl.on('SIGINT', () => {
+            res('');
+            process.kill(process.pid, 'SIGINT');
+          });
+          rl.question(`\n${r.host}: ${r.step}\n${r.question} [y/N] `, res);
+        });
         return /^y(es)?$/i.test(answer.trim());
       } finally {
         rl.close();

@@ -140,6 +140,7 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
     if (opts.check && step.changes) return (end('skipped', `would change: ${action!.describe(args)}`), 'ok');
     if (step.confirm) {
       const yes = await ports.confirm({ host: host.name, step: step.name, question: step.confirm });
+      if (ctl.signal.aborted) return fail(why());
       if (!yes) return fail(`not confirmed: ${step.confirm}`);
     }
     const out = await attempt(hc, call, ctx, action!, args, scope);
