@@ -28,8 +28,8 @@ export class Recorder {
 
   /** Sample every PDB's healthy count (Ready, not deleting) against its desiredHealthy. */
   sample(store: Store): void {
-    const pods = store.list<Pod>('pods');
-    for (const pdb of store.list<PodDisruptionBudget>('poddisruptionbudgets')) {
+    const pods = store.peek<Pod>('pods');
+    for (const pdb of store.peek<PodDisruptionBudget>('poddisruptionbudgets')) {
       if (!pdb.status) continue;
       const key = pdbKey(pdb);
       const desired = pdb.status.desiredHealthy;

@@ -49,6 +49,22 @@ export class Store {
     return out.sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name));
   }
 
+  /**
+   * Like list(), without copying: the stored objects themselves, for controllers that only read
+   * them and write through update() with new objects (spreads). Never mutate what this returns.
+   */
+  peek<T extends KObject = KObject>(resource: string, namespace?: string): T[] {
+    const prefix = namespace === undefined ? `${resource}/` : `${resource}/${namespace}/`;
+    const out: T[] = [];
+    for (const [k, o] of this.objects) if (k.startsWith(prefix)) out.push(o as T);
+    return out.sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name));
+  }
+
+  /** get() without copying; the same rule as peek(): never mutate what this returns. */
+  peekOne<T extends KObject = KObject>(resource: string, namespace: string | undefined, name: string): T | undefined {
+    return this.objects.get(keyOf(resource, namespace, name)) as T | undefined;
+  }
+
   /** Stamp and add a new object. The caller has checked it does not exist. */
   create<T extends KObject>(resource: string, obj: T): T {
     const o = structuredClone(obj);

@@ -23,8 +23,8 @@ export function evict(ctx: ControllerContext, namespace: string, name: string, b
   };
   // A PDB cannot protect pods that are not running (or already going).
   if (pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed' || pod.status.phase === 'Pending' || isDeleting(pod)) return del();
-  const pods = store.list<Pod>('pods');
-  const pdbs = store.list<PodDisruptionBudget>('poddisruptionbudgets', namespace).filter((b) => matchingPods(b, [pod]).length > 0);
+  const pods = store.peek<Pod>('pods');
+  const pdbs = store.peek<PodDisruptionBudget>('poddisruptionbudgets', namespace).filter((b) => matchingPods(b, [pod]).length > 0);
   if (pdbs.length === 0) return del();
   if (pdbs.length > 1) throw new ApiError(500, 'InternalError', 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
   const pdb = pdbs[0]!;

@@ -22,8 +22,8 @@ function scaleRs(ctx: ControllerContext, rs: Workload, replicas: number): Worklo
 }
 
 export function reconcileDeployments(ctx: ControllerContext): void {
-  const rsAll = ctx.store.list<Workload>('replicasets');
-  for (const d of ctx.store.list<Workload>('deployments')) {
+  const rsAll = ctx.store.peek<Workload>('replicasets');
+  for (const d of ctx.store.peek<Workload>('deployments')) {
     const hash = stableHash(d.spec.template);
     const rsName = `${d.metadata.name}-${hash}`;
     const replicas = d.spec.replicas ?? 1;

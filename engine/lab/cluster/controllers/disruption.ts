@@ -28,13 +28,13 @@ function controllerReplicas(store: Store, pods: Pod[]): number {
     if (!ref) continue;
     const ns = p.metadata.namespace;
     if (ref.kind === 'ReplicaSet') {
-      const rs = store.get<Workload>('replicasets', ns, ref.name);
+      const rs = store.peekOne<Workload>('replicasets', ns, ref.name);
       const dref = rs ? controllerOf(rs) : undefined;
-      const d = dref?.kind === 'Deployment' ? store.get<Workload>('deployments', ns, dref.name) : undefined;
+      const d = dref?.kind === 'Deployment' ? store.peekOne<Workload>('deployments', ns, dref.name) : undefined;
       if (d) seen.set(d.metadata.uid!, d.spec.replicas ?? 1);
       else if (rs) seen.set(rs.metadata.uid!, rs.spec.replicas ?? 1);
     } else if (ref.kind === 'StatefulSet') {
-      const sts = store.get<Workload>('statefulsets', ns, ref.name);
+      const sts = store.peekOne<Workload>('statefulsets', ns, ref.name);
       if (sts) seen.set(sts.metadata.uid!, sts.spec.replicas ?? 1);
     }
   }
@@ -63,8 +63,8 @@ export function computePdb(ctx: Pick<ControllerContext, 'store' | 'timers' | 'fa
 }
 
 export function reconcilePdbs(ctx: ControllerContext): void {
-  const pods = ctx.store.list<Pod>('pods');
-  for (const pdb of ctx.store.list<PodDisruptionBudget>('poddisruptionbudgets')) {
+  const pods = ctx.store.peek<Pod>('pods');
+  for (const pdb of ctx.store.peek<PodDisruptionBudget>('poddisruptionbudgets')) {
     const { numbers, disrupted } = computePdb(ctx, pdb, pods);
     const allowed = numbers.disruptionsAllowed > 0;
     const prev = (pdb.status?.conditions ?? []).find((c) => c['type'] === 'DisruptionAllowed');

@@ -44,9 +44,9 @@ export class Kubelets {
 
   reconcile(): void {
     const { store } = this.ctx;
-    const nodes = new Map(store.list<Node>('nodes').map((n) => [n.metadata.name, n]));
+    const nodes = new Map(store.peek<Node>('nodes').map((n) => [n.metadata.name, n]));
     const now = isoSeconds(this.ctx.timers.now());
-    for (const pod of store.list<Pod>('pods')) {
+    for (const pod of store.peek<Pod>('pods')) {
       const uid = pod.metadata.uid!;
       const node = pod.spec.nodeName ? nodes.get(pod.spec.nodeName) : undefined;
       if (isDeleting(pod)) {

@@ -51,8 +51,8 @@ function freeOn(n: Node, pods: Pod[]): PodRequests {
 }
 
 export function schedulePending(ctx: ControllerContext): void {
-  const nodes = ctx.store.list<Node>('nodes');
-  const pods = ctx.store.list<Pod>('pods');
+  const nodes = ctx.store.peek<Node>('nodes');
+  const pods = ctx.store.peek<Pod>('pods');
   for (const pod of pods) {
     if (pod.spec.nodeName || pod.metadata.deletionTimestamp || isTerminal(pod)) continue;
     const need = requestsOf(pod.spec);

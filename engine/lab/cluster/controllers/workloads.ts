@@ -24,8 +24,8 @@ function counts(pods: Pod[]) {
 }
 
 export function reconcileReplicaSets(ctx: ControllerContext): void {
-  const pods = ctx.store.list<Pod>('pods');
-  for (const rs of ctx.store.list<Workload>('replicasets')) {
+  const pods = ctx.store.peek<Pod>('pods');
+  for (const rs of ctx.store.peek<Workload>('replicasets')) {
     const want = rs.spec.replicas ?? 1;
     const { active, ready } = counts(ownedPods(pods, rs.metadata.uid!));
     for (let i = active.length; i < want; i++) createPod(ctx, podFromTemplate(rs, rs.spec.template, `${rs.metadata.name}-${randomSuffix(ctx)}`));
@@ -39,8 +39,8 @@ export function reconcileReplicaSets(ctx: ControllerContext): void {
 }
 
 export function reconcileStatefulSets(ctx: ControllerContext): void {
-  const pods = ctx.store.list<Pod>('pods');
-  for (const sts of ctx.store.list<Workload>('statefulsets')) {
+  const pods = ctx.store.peek<Pod>('pods');
+  for (const sts of ctx.store.peek<Workload>('statefulsets')) {
     const want = sts.spec.replicas ?? 1;
     const mine = ownedPods(pods, sts.metadata.uid!);
     for (let i = 0; i < want; i++) {
@@ -64,9 +64,9 @@ export function reconcileStatefulSets(ctx: ControllerContext): void {
 }
 
 export function reconcileDaemonSets(ctx: ControllerContext): void {
-  const pods = ctx.store.list<Pod>('pods');
-  const nodes = ctx.store.list<Node>('nodes');
-  for (const ds of ctx.store.list<Workload>('daemonsets')) {
+  const pods = ctx.store.peek<Pod>('pods');
+  const nodes = ctx.store.peek<Node>('nodes');
+  for (const ds of ctx.store.peek<Workload>('daemonsets')) {
     const mine = ownedPods(pods, ds.metadata.uid!);
     // DaemonSet pods tolerate cordons and NotReady nodes (the controller adds those tolerations).
     const wanted = nodes.filter((n) => schedulable(n, ds.spec.template.spec, { ignoreCordon: true, ignoreReady: true }));
