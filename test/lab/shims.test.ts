@@ -178,6 +178,17 @@ test('the node forwarder (used where curl is missing) gives the same answers as 
   assert.is(viaBash.stderr, "E: Version '9.9.9-1.1' for 'kubelet' was not found\n");
 });
 
+test('dnf: excludes hold the packages back, another minor is not found, the switched repository installs', async () => {
+  const excluded = await on('gpu-1', 'dnf install -y kubeadm-1.30.5');
+  assert.is(excluded.code, 1);
+  assert.is(excluded.stderr, 'No match for argument: kubeadm-1.30.5\nError: Unable to find a match: kubeadm-1.30.5\n');
+  const otherMinor = await on('gpu-1', 'dnf install -y --disableexcludes=kubernetes kubeadm-1.31.4');
+  assert.is(otherMinor.code, 1);
+  const r = await on('gpu-1', `sed -i -E 's#/v[0-9]+\\.[0-9]+/#/v1.31/#g' "$LAB_NODE_ROOT/etc/yum.repos.d/kubernetes.repo" && dnf makecache -q && dnf install -y -q --disableexcludes=kubernetes kubeadm-1.31.4 kubelet-1.31.4 && rpm -q --qf '%{VERSION}\\n' kubeadm kubelet kubectl`);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, '1.31.4\n1.31.4\n1.30.4\n');
+});
+
 test('arguments and output keep backslashes, spaces and non-ASCII through the bash forwarder', async () => {
   const r = await on('cp-1', `etcdctl ${PKI} snapshot save "$LAB_NODE_ROOT/tmp/ü \\\\x.db" 2>/dev/null`);
   assert.is(r.code, 0, r.stderr);

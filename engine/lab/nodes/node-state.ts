@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabNodeSpec, NodeRole } from '../contract.js';
 import { minorOf, pkgVersion, type KVersion, vstr } from './versions.js';
+import { RPM_REPO_FILE, rpmRepoText } from './handlers/dnf.js';
 
 export type PackageName = 'kubeadm' | 'kubelet' | 'kubectl';
 export const PACKAGES: PackageName[] = ['kubeadm', 'kubelet', 'kubectl'];
@@ -116,6 +117,8 @@ export function seedNodeRoot(node: NodeState, files: { kubeconfig: string; caPem
   mkdirSync(node.home, { recursive: true });
   const minor = node.aptIndexMinor ?? '1.30';
   w('etc/apt/sources.list.d/kubernetes.list', repoLine(minor));
+  // Both families' repository files: runbooks for dnf nodes rehearse on the same lab.
+  w(RPM_REPO_FILE, rpmRepoText(minor));
   w('etc/apt/keyrings/kubernetes-apt-keyring.gpg', '(lab placeholder for the pkgs.k8s.io signing key)\n');
   w('etc/kubernetes/kubelet.conf', files.kubeconfig, 0o600);
   w('etc/kubernetes/pki/ca.crt', files.caPem);

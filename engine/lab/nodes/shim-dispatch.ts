@@ -4,6 +4,7 @@
 import type { ServerResponse } from 'node:http';
 import { aptCache, aptGet, aptMark } from './handlers/apt.js';
 import { df } from './handlers/df.js';
+import { dnf, rpm } from './handlers/dnf.js';
 import { etcdctl } from './handlers/etcdctl.js';
 import { kubeadm } from './handlers/kubeadm.js';
 import { kubelet, systemctl } from './handlers/systemd.js';
@@ -18,6 +19,9 @@ export const HANDLERS: Record<string, ShimHandler> = {
   systemctl,
   etcdctl,
   df,
+  dnf,
+  yum: dnf,
+  rpm,
 };
 
 /** The JSON body a shim posts. */
