@@ -96,6 +96,15 @@ test('a connection cut mid-command fails as "connection lost during <command>", 
   assert.is(again.stdout, 'back\n');
 });
 
+test('a connection that dropped between commands is reopened for the next one', async () => {
+  if (!fleet) return;
+  const t = await pool.forHost(fleetHost(fleet, 0));
+  assert.is((await t.exec('echo before')).stdout, 'before\n');
+  dropConnections(fleet.hosts[0]!);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.is((await t.exec('echo after')).stdout, 'after\n');
+});
+
 test('a host that stops answering mid-command (hung, or the network gone) is noticed by keepalives', async () => {
   if (!fleet) return;
   const quick = createSshPool({ agentSock: null, keepaliveIntervalMs: 200 });
