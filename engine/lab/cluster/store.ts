@@ -11,6 +11,15 @@ export function keyOf(resource: string, namespace: string | undefined, name: str
   return `${resource}/${namespace ?? ''}/${name}`;
 }
 
+/** Stored objects are frozen, so a controller that mutated what peek() gave it fails loudly in tests. */
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
 function specOf(o: KObject): string {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
   return JSON.stringify(rest);
@@ -74,7 +83,7 @@ export class Store {
     m.creationTimestamp ??= new Date(this.now()).toISOString().replace(/\.\d+Z$/, 'Z');
     if (o.spec !== undefined || resource === 'poddisruptionbudgets') m.generation = 1;
     delete m.deletionTimestamp;
-    this.objects.set(keyOf(resource, m.namespace, m.name), o);
+    this.objects.set(keyOf(resource, m.namespace, m.name), deepFreeze(o));
     this.emit('ADDED', resource, o);
     return structuredClone(o);
   }
@@ -94,16 +103,17 @@ export class Store {
       return structuredClone(old) as T; // no-op writes do not move the resourceVersion (as etcd/apiserver)
     }
     o.metadata.resourceVersion = String(++this.rv);
-    this.objects.set(k, o);
+    this.objects.set(k, deepFreeze(o));
     this.emit('MODIFIED', resource, o);
     return structuredClone(o);
   }
 
   remove(resource: string, namespace: string | undefined, name: string): KObject | undefined {
     const k = keyOf(resource, namespace, name);
-    const old = this.objects.get(k);
-    if (!old) return undefined;
+    const stored = this.objects.get(k);
+    if (!stored) return undefined;
     this.objects.delete(k);
+    const old = structuredClone(stored);
     old.metadata.resourceVersion = String(++this.rv);
     this.emit('DELETED', resource, old);
     return structuredClone(old);
@@ -123,7 +133,7 @@ export class Store {
     }
     this.rv = Math.max(this.rv, parsed.rv) + 1;
     for (const [k, o] of parsed.objects) {
-      this.objects.set(k, o);
+      this.objects.set(k, deepFreeze(o));
       this.emit('ADDED', k.split('/')[0]!, o);
     }
   }
