@@ -105,7 +105,8 @@ test('etcdctl snapshot save, then restore, brings back the cluster as it was', a
   assert.is(change.code, 0, change.stderr);
   const restore = await on('cp-1', 'etcdctl snapshot restore "$LAB_NODE_ROOT/var/lib/etcd-backup/pre.db" --data-dir "$LAB_NODE_ROOT/var/lib/etcd-restored"');
   assert.is(restore.code, 0, restore.stderr);
-  const after = await on('cp-1', 'kubectl get configmap before-snapshot -o name; kubectl get configmap after-snapshot -o name 2>&1; true');
+  // --kubeconfig /etc/kubernetes/admin.conf is the node's own file, inside its root.
+  const after = await on('cp-1', 'kubectl --kubeconfig /etc/kubernetes/admin.conf get configmap before-snapshot -o name; kubectl get configmap after-snapshot -o name 2>&1; true');
   assert.match(after.stdout, 'configmap/before-snapshot\n');
   assert.match(after.stdout, /NotFound|not found/);
 });
