@@ -1,10 +1,14 @@
 // Secrets out of everything the run writes: values of variables whose names look secret
-// (/pass|secret|token|key/i), the become password and `secret: true` results are replaced by
+// (/pass|secret|token|key/i, except *_file/_path/_dir), the become password and `secret: true` results are replaced by
 // ‹redacted› in events (hence journal, report, console, NDJSON) and error messages.
 import type { RunEvent } from '../model/events.js';
 
 export const REDACTED = '‹redacted›';
-export const SECRET_NAME = /pass|secret|token|key/i;
+const SECRET_WORD = /pass|secret|token|key/i;
+/** Names of files and places (a key *file*'s path, `strict_host_key_checking`) are not secrets. */
+const NOT_SECRET = /(_file|_path|_dir|_checking)$/i;
+/** Whether a variable of this name holds a secret. */
+export const SECRET_NAME = { test: (name: string): boolean => SECRET_WORD.test(name) && !NOT_SECRET.test(name) };
 /** Shorter values are not searched for in free text (they would mangle ordinary output). */
 const MIN_LEN = 4;
 

@@ -142,7 +142,18 @@ test('secrets: -e values with secret-looking names and secret results never reac
   });
   const text = JSON.stringify(h.events) + (h.summary.message ?? '');
   assert.not.ok(text.includes('hunter2-very-secret'), text);
+  assert.not.ok(text.includes('s3cr3t-token-value'), text);
   assert.ok(text.includes('‹redacted›'));
+});
+
+test('a key file path is not a secret: it stays readable in output', async () => {
+  const rb = runbook([phase('workers', [sh('ls {{ssh_key_file}} {{api_key}}')])]);
+  const h = await run(rb, inventory({ workers: ['w1'] }, { vars: { ssh_key_file: '/home/ops/.ssh/id_ed25519', api_key: 'k-123456' } }), {
+    rules: [{ match: 'ls', respond: (c) => ({ stdout: `${c}\n` }) }],
+  });
+  const lines = h.events.flatMap((e) => (e.kind === 'step.output' ? [e.line] : []));
+  assert.equal(lines, ['ls /home/ops/.ssh/id_ed25519 ‹redacted›']);
+  assert.equal(h.pool.commands('w1'), ['ls /home/ops/.ssh/id_ed25519 k-123456'], 'the command itself gets the real values');
 });
 
 test('assert checks expressions over the scope, with fail_msg', async () => {
