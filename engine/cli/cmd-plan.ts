@@ -1,6 +1,7 @@
 // `runbook plan FILE -i INVENTORY [-e k=v]... [--limit P] [--json]`: the rendered plan; nothing
 // is contacted (buildPlan gets only the actions' describe functions).
 import { allActions } from '../actions/registry.js';
+import { Redactor, redactVarsByName } from '../exec/redact.js';
 import { buildPlan } from '../plan/build-plan.js';
 import { renderPlanText } from '../plan/render-plan.js';
 import * as template from '../template/index.js';
@@ -19,6 +20,12 @@ export async function planCommand(argv: string[]): Promise<number> {
     actions: new Map(allActions.map((a) => [a.name, a])),
     templates: template,
   });
-  process.stdout.write(values.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanText(plan));
+  // Secrets never printed: values of secret-named vars are replaced in every rendered command.
+  const redactor = new Redactor();
+  redactor.addVarsByName(loaded.extraVars);
+  redactor.addVarsByName(loaded.inventory.vars);
+  for (const h of loaded.inventory.hosts) redactor.addVarsByName(h.vars);
+  const safe = redactor.deep({ ...plan, vars: redactVarsByName(plan.vars) });
+  process.stdout.write(values.json ? `${JSON.stringify(safe, null, 2)}\n` : renderPlanText(safe));
   return EXIT.ok;
 }

@@ -163,6 +163,27 @@ test('plan --json prints the plan as data; actions lists every action; --ask-bec
   }
 });
 
+test('a secret -e value never reaches plan output, the console, the journal or the report; resume asks for it again', async () => {
+  const dir = scratch(['secret.yaml']);
+  const token = 'tok-9f8e7d6c5b4a';
+  try {
+    const p = await runCli(['plan', 'secret.yaml', '-i', 'inventory.yaml', '-e', `api_token=${token}`], dir);
+    assert.is(p.code, 0, p.stderr);
+    assert.match(p.stdout, /logging in with ‹redacted›/);
+    const r = await runCli(['exec', 'secret.yaml', '-i', 'inventory.yaml', '-e', `api_token=${token}`], dir);
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stdout, /node-a \| logging in with ‹redacted›/);
+    const [id] = runIds(dir);
+    const runDir = join(dir, '.runbook', 'runs', id!);
+    for (const f of readdirSync(runDir)) assert.not.ok(readFileSync(join(runDir, f), 'utf8').includes(token), `${f} holds the secret`);
+    assert.not.ok((r.stdout + r.stderr + p.stdout).includes(token));
+    const inputs = JSON.parse(readFileSync(join(runDir, 'inputs.json'), 'utf8')) as { secretVars: string[] };
+    assert.equal(inputs.secretVars, ['api_token']);
+  } finally {
+    cleanup(dir);
+  }
+});
+
 test('--version and --help answer quickly and exit 0', async () => {
   const v = await runCli(['--version'], packageRoot());
   assert.is(v.code, 0);
