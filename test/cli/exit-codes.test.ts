@@ -163,7 +163,7 @@ test('plan --json prints the plan as data; actions lists every action; --ask-bec
   }
 });
 
-test('a secret -e value never reaches plan output, the console, the journal or the report; resume asks for it again', async () => {
+test('a secret -e value never reaches plan output, the console, the journal or the report', async () => {
   const dir = scratch(['secret.yaml']);
   const token = 'tok-9f8e7d6c5b4a';
   try {

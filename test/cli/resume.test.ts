@@ -119,6 +119,22 @@ test('a failed step is retried on resume; steps that finished are not', async ()
   }
 });
 
+test('resume asks again for secret -e values, which the journal does not keep', async () => {
+  const dir = scratch(['until-fixed.yaml']);
+  try {
+    const first = await runCli(['exec', 'until-fixed.yaml', '-i', 'inventory.yaml', '-e', `state_dir=${dir}`, '-e', 'db_password=hunter2-x'], dir);
+    assert.is(first.code, 1);
+    writeFileSync(join(dir, 'fixed'), '');
+    const ask = await runCli(['resume'], dir);
+    assert.is(ask.code, 2);
+    assert.match(ask.stderr, /give them again: -e db_password=…/);
+    const ok = await runCli(['resume', '-e', 'db_password=hunter2-x'], dir);
+    assert.is(ok.code, 0, ok.stderr + ok.stdout);
+  } finally {
+    cleanup(dir);
+  }
+});
+
 test('SIGINT stops the running command, exits 130, and the journal says where', async () => {
   const dir = scratch(['unguarded.yaml']);
   writeFileSync(join(dir, 'slow'), '');
