@@ -63,6 +63,7 @@ export async function startLabWith(opts: LabOptions, createCluster: CreateCluste
   const faults = fullFaults(opts.faults);
   const token = randomBytes(24).toString('hex');
   const clientKey = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'runbook-lab' });
+  rmSync(paths.identityFile, { force: true }); // so the mode below applies to a new file
   writeFileSync(paths.identityFile, clientKey.private, { mode: 0o600 });
   writeFileSync(`${paths.identityFile}.pub`, `${clientKey.public.trim()}\n`, { mode: 0o644 });
 

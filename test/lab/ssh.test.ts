@@ -166,4 +166,25 @@ test('a shell request gets bash reading commands from the channel', async () => 
   assert.is(out, 'shell on cp-1\n');
 });
 
+test('stopping the lab ends what commands left running in the background', async () => {
+  const g = await startFakeLab();
+  let pid = 0;
+  try {
+    const n = nodeOf(g.lab, 'worker-1');
+    const c = await connect({ port: n.port, knownHosts: g.lab.knownHosts, identityFile: g.lab.identityFile });
+    const r = await run(c, 'nohup sleep 60 >/dev/null 2>&1 & echo $!');
+    pid = Number(r.stdout.trim());
+    assert.is(r.code, 0);
+    c.end();
+    process.kill(pid, 0); // still running after the command ended, as under sshd
+  } finally {
+    await g.stop();
+  }
+  let alive = true;
+  for (let i = 0; i < 40 && alive; i++) {
+    try { process.kill(pid, 0); await new Promise((res) => setTimeout(res, 50)); } catch { alive = false; }
+  }
+  assert.not.ok(alive, `background process ${pid} is gone after the lab stopped`);
+});
+
 test.run();

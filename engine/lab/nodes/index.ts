@@ -1,6 +1,6 @@
 // The nodes half of the lab: a root directory, machine state and an SSH server per node, and the
 // dispatcher for the shims those nodes run. The orchestrator (../lab.ts) wires it to the cluster.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../paths.js';
 import type { LabClusterControl, LabNodeSpec, LabRecords, NodeRole } from '../contract.js';
@@ -62,6 +62,8 @@ export async function startNodes(o: StartNodesOptions): Promise<LabNodes> {
   const states = new Map<string, NodeState>();
   for (const spec of o.specs) {
     const root = join(o.dir, 'nodes', spec.name);
+    // A new lab starts from fresh nodes: nothing of an earlier run (snapshots, restored data dirs).
+    rmSync(root, { recursive: true, force: true });
     mkdirSync(root, { recursive: true });
     const state = newNodeState(spec, version, root);
     seedNodeRoot(state, { kubeconfig: o.kubeconfig, caPem: o.caPem });

@@ -58,6 +58,8 @@ export async function startNodeSsh(o: NodeSshOptions): Promise<NodeSsh> {
   const allowedBlob = allowedKey.getPublicSSH();
   const clients = new Set<Connection>();
   const procs = new Set<ChannelProcess>();
+  /** Process groups of every command started here that may still have members. */
+  const groups = new Set<number>();
   const sftpServer = findSftpServer();
 
   const server = new Server({ hostKeys: [host.private] }, (client) => {
@@ -106,7 +108,13 @@ export async function startNodeSsh(o: NodeSshOptions): Promise<NodeSsh> {
   function start(channel: ServerChannel, file: string, args: string[], env: Record<string, string>, stderr: boolean): ChannelProcess {
     const p = runOnChannel(channel, file, args, { cwd: o.node.home, env: { ...o.env, ...env }, stderr });
     procs.add(p);
-    void p.done.then(() => procs.delete(p));
+    const pgid = p.child.pid;
+    if (pgid !== undefined) groups.add(pgid);
+    void p.done.then(() => {
+      procs.delete(p);
+      // Keep the group only while something in it (`cmd &`) still runs, so stop() can end it.
+      if (pgid !== undefined) { try { process.kill(-pgid, 0); } catch { groups.delete(pgid); } }
+    });
     return p;
   }
 
@@ -145,6 +153,7 @@ export async function startNodeSsh(o: NodeSshOptions): Promise<NodeSsh> {
     hostKey: host.public.trim(),
     stop: async () => {
       for (const p of procs) p.kill('SIGKILL');
+      for (const g of groups) { try { process.kill(-g, 'SIGKILL'); } catch { /* already empty */ } }
       for (const c of clients) cut(c);
       await new Promise<void>((res) => server.close(() => res()));
     },
