@@ -28,7 +28,7 @@ export interface LabState {
 
 export const STATE_FILE = 'state.json';
 
-export function labPaths(dir: string): { kubeconfig: string; inventory: string; knownHosts: string; identityFile: string; state: string; log: string } {
+export function labPaths(dir: string): { kubeconfig: string; inventory: string; knownHosts: string; identityFile: string; state: string; log: string; records: string } {
   return {
     kubeconfig: join(dir, 'kubeconfig'),
     inventory: join(dir, 'inventory.yaml'),
@@ -36,6 +36,7 @@ export function labPaths(dir: string): { kubeconfig: string; inventory: string; 
     identityFile: join(dir, 'id_ed25519'),
     state: join(dir, STATE_FILE),
     log: join(dir, 'lab.log'),
+    records: join(dir, 'records.json'),
   };
 }
 

@@ -116,6 +116,8 @@ export async function startLabWith(opts: LabOptions, createCluster: CreateCluste
       records,
       stop: () => {
         stopped ??= (async () => {
+          // What the lab saw outlives it: `runbook exec --lab` points people at this file.
+          try { writeAtomic(paths.records, JSON.stringify(records(), null, 1) + '\n', 0o644); } catch { /* the directory may be gone */ }
           await stopAll();
           rmSync(paths.state, { force: true });
         })();

@@ -57,6 +57,8 @@ test('lab up --detach, status, then down: every PID in state.json is gone afterw
   assert.is(down.code, 0, down.stderr);
   for (const p of state.pids) assert.not.ok(alive(p), `pid ${p} is gone`);
   assert.not.ok(existsSync(join(dir, 'state.json')));
+  const records = JSON.parse(readFileSync(join(dir, 'records.json'), 'utf8')) as { commands: unknown[]; availability: Record<string, unknown> };
+  assert.ok(Array.isArray(records.commands) && Object.keys(records.availability).length > 0, 'the records outlive the lab');
   const none = await cli(['status', '--dir', dir]);
   assert.is(none.code, 1);
 });
