@@ -21,7 +21,7 @@ export function startCli(args: string[], cwd: string, env: Record<string, string
   return spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-export function waitCli(child: ChildProcess, timeoutMs = 20_000): Promise<CliResult> {
+export function waitCli(child: ChildProcess, timeoutMs = 60_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
@@ -60,7 +60,7 @@ export function count(dir: string, name: string): number {
 }
 
 /** Poll for a file (bounded). */
-export async function waitForFile(path: string, timeoutMs = 10_000): Promise<void> {
+export async function waitForFile(path: string, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!existsSync(path) || readFileSync(path, 'utf8').trim() === '') {
     if (Date.now() > until) throw new Error(`${path} did not appear within ${timeoutMs} ms`);
