@@ -186,6 +186,17 @@ requires:
 vars:
   hops: "{{upgrade_path from_version to_version}}"
 phases:
+  # A canary: an engine that ignored a phase's when: would also run the unused hop slots below
+  # (with an empty target). This phase is always false, so it runs only on such an engine, and
+  # stops the run before anything changed.
+  - name: Check the engine skips phases whose when is false
+    hosts: localhost
+    when: "false"
+    steps:
+      - name: Stop, this engine ignores a phase's when
+        assert:
+          that: "false"
+          fail_msg: "this runbook engine does not evaluate a phase's when:, so upgrade.yaml would run every hop slot; run the per-minor runbooks (upgrade-1.29.yaml …) one after the other instead"
   - name: Check the starting version
     hosts: localhost
     steps:
