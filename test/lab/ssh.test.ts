@@ -48,10 +48,13 @@ test('env requests reach the command', async () => {
   assert.is(r.stdout, 'drain-7\n');
 });
 
-test('stdin reaches the command, and sudo -S swallows the password line', async () => {
-  const r = await run(cp1, 'sudo -S -p "" cat', { stdin: 'secret-password\npayload\n' });
+test('stdin reaches the command, and sudo -S prompts on stderr and swallows the password line', async () => {
+  const r = await run(cp1, "sudo -S -p '[pw for %p]' -u root -- cat", { stdin: 'secret-password\npayload\n' });
   assert.is(r.code, 0);
   assert.is(r.stdout, 'payload\n');
+  assert.is(r.stderr, '[pw for ubuntu]');
+  const n = await run(cp1, "sudo -n -u 'root' -- bash -c 'echo ok; cat'", { stdin: 'stays for the command\n' });
+  assert.is(n.stdout, 'ok\nstays for the command\n', 'without -S sudo leaves stdin to the command');
 });
 
 test('a signal from the client stops the command', async () => {
