@@ -100,8 +100,8 @@ test('confirm gate: no terminal and no --yes fails with a clear message; --yes p
   const dir = scratch(['confirm.yaml']);
   try {
     const no = await runCli(['exec', 'confirm.yaml', '-i', 'inventory.yaml'], dir);
-    assert.is(no.code, 1);
-    assert.match(no.stdout, /no terminal; re-run with --yes/);
+    assert.is(no.code, 1, no.stderr + no.stdout);
+    assert.ok(/no terminal; re-run with --yes/.test(no.stdout), `stdout:\n${no.stdout}\nstderr:\n${no.stderr}`);
     const yes = await runCli(['exec', 'confirm.yaml', '-i', 'inventory.yaml', '--yes'], dir);
     assert.is(yes.code, 0, yes.stdout);
   } finally {
@@ -143,7 +143,7 @@ test('plan --json prints the plan as data; actions lists every action; --ask-bec
   const dir = scratch(['ok.yaml']);
   try {
     const p = await runCli(['plan', 'ok.yaml', '-i', 'inventory.yaml', '--json', '-e', 'greeting=hi there'], dir);
-    assert.is(p.code, 0, p.stderr);
+    assert.is(p.code, 0, p.stderr + p.stdout);
     const plan = JSON.parse(p.stdout) as { phases: Array<{ batches: Array<Array<{ host: string; steps: Array<{ describe: string }> }>> }> };
     const nodeB = plan.phases[0]!.batches[0]!.find((h) => h.host === 'node-b')!;
     assert.is(nodeB.steps[0]!.describe, "echo 'hi there' from node-b at lab");
