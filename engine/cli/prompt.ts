@@ -22,6 +22,9 @@ export function makeConfirm(yes: boolean, pause?: () => void, resume?: () => voi
             res('');
             process.kill(process.pid, 'SIGINT');
           });
+          // The step timed out or the run was interrupted while waiting: stop asking.
+          if (r.signal?.aborted) return res('');
+          r.signal?.addEventListener('abort', () => res(''), { once: true });
           rl.question(`\n${r.host}: ${r.step}\n${r.question} [y/N] `, res);
         });
         return /^y(es)?$/i.test(answer.trim());

@@ -15,6 +15,8 @@ export interface ConfirmRequest {
   host: string;
   step: string;
   question: string;
+  /** Aborted when the step times out or the run is interrupted: stop asking, answer no. */
+  signal?: AbortSignal;
 }
 
 export interface ExecutorPorts {

@@ -139,7 +139,7 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
     }
     if (opts.check && step.changes) return (end('skipped', `would change: ${action!.describe(args)}`), 'ok');
     if (step.confirm) {
-      const yes = await ports.confirm({ host: host.name, step: step.name, question: step.confirm });
+      const yes = await ports.confirm({ host: host.name, step: step.name, question: step.confirm, signal: ctl.signal });
       if (ctl.signal.aborted) return fail(why());
       if (!yes) return fail(`not confirmed: ${step.confirm}`);
     }

@@ -62,6 +62,15 @@ test('confirm: a no stops the host with "not confirmed"; the question reaches th
   assert.match(h.summary.message ?? '', /not confirmed/);
 });
 
+test('a confirm prompt is bounded by the step timeout: no answer in time fails the step as timed out', async () => {
+  const rb = runbook([phase('workers', [sh('x', { confirm: 'Go?', timeoutMs: 60_000 })])]);
+  const h = await run(rb, inventory({ workers: ['w1'] }), {
+    confirm: (r) => new Promise((res) => r.signal?.addEventListener('abort', () => res(false))),
+  });
+  assert.match(h.summary.message ?? '', /timed out after 1m/);
+  assert.equal(h.pool.log, []);
+});
+
 test('confirm with nobody to answer fails with the message the CLI gives', async () => {
   const rb = runbook([phase('workers', [sh('x', { confirm: 'Go?' })])]);
   const h = await run(rb, inventory({ workers: ['w1'] }), {
