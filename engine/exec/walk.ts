@@ -71,10 +71,23 @@ export async function walkSteps(hc: HostCtx, steps: Step[], f: Frame): Promise<W
     } catch (e) {
       return reportStepFailure(hc, step, stepKey(step.id, hc.phaseIter), `loop: ${(e as Error).message}`);
     }
+    // Like Ansible, a looped step's register holds every iteration: `x.results[i]`.
+    const results: Array<Record<string, unknown>> = [];
+    const collect = () => {
+      if (!step.register) return;
+      results.push(hc.runtime[step.register] as Record<string, unknown>);
+      hc.runtime[step.register] = {
+        results,
+        changed: results.some((r) => r?.['changed'] === true),
+        failed: results.some((r) => r?.['failed'] === true),
+        skipped: results.length > 0 && results.every((r) => r?.['skipped'] === true),
+      };
+    };
     for (let i = 0; i < items.length; i++) {
       if (halted(hc)) return 'failed';
       const layers = [...f.layers, { ...step.vars, [step.loop.var]: items[i] }];
       const r = await runActionStep(hc, { step: { ...step, name: `${step.name} (${step.loop.var}=${JSON.stringify(items[i])})` }, key: stepKey(step.id, hc.phaseIter, i), layers, become });
+      collect();
       if (r === 'failed') return 'failed';
     }
   }

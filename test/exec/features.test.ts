@@ -185,6 +185,17 @@ test('loops run the step once per item with the loop variable', async () => {
   assert.equal(h.pool.commands('w1'), ['apt-mark unhold kubeadm', 'apt-mark unhold kubelet']);
 });
 
+test('a looped step registers every iteration under results, like Ansible', async () => {
+  const rb = runbook([
+    phase('workers', [
+      sh('dpkg-query -W {{item}}', { loop: { items: ['kubeadm', 'kubelet'], var: 'item' }, register: 'pkgs', changes: false }),
+      sh('echo {{pkgs.results.[1].stdout}} {{pkgs.changed}}'),
+    ]),
+  ]);
+  const h = await run(rb, inventory({ workers: ['w1'] }), { rules: [{ match: 'dpkg-query', respond: (c) => ({ stdout: `${c.split(' ').pop()} 1.31.4` }) }] });
+  assert.equal(h.pool.commands('w1').at(-1), "echo 'kubelet 1.31.4' false");
+});
+
 test('become: the phase asks for sudo, with the become password, and a step can opt out', async () => {
   const rb = runbook([phase('workers', [sh('apt-get update'), sh('whoami', { become: false })], { become: true })]);
   const h = await run(rb, inventory({ workers: ['w1'] }), { becomePassword: 'pw-1234' });
