@@ -47,6 +47,8 @@ function make(name: string): Action<PauseArgs> {
     async run(ctx, a): Promise<ActionResult> {
       const ms = pauseMs(a.duration);
       if (ms === undefined) return { status: 'failed', message: `cannot read duration ${JSON.stringify(a.duration)} (use e.g. 30, "90s", "5m")`, data: {} };
+      // --check shows the run, it does not wait through it.
+      if (ctx.check) return { status: 'ok', message: `would wait ${Math.round(ms / 1000)}s (check mode)`, data: { waited_ms: 0 } };
       const left = ctx.deadline - ctx.clock.now();
       if (ms > left) return { status: 'failed', message: `a pause of ${ms} ms is longer than the step's timeout (${left} ms left); raise timeout:`, data: {} };
       ctx.progress(a.prompt ? `${a.prompt} (${Math.round(ms / 1000)}s)` : `waiting ${Math.round(ms / 1000)}s`);

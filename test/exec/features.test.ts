@@ -114,6 +114,8 @@ test('pause waits on the clock for its duration', async () => {
   const h = await run(rb, inventory({ workers: ['w1'] }));
   assert.is(h.summary.status, 'ok');
   assert.ok(h.clock.sleeps.includes(2 * 3600_000));
+  const check = await run(rb, inventory({ workers: ['w1'] }), { check: true });
+  assert.not.ok(check.clock.sleeps.includes(2 * 3600_000), '--check does not wait');
   const tooLong = await run(runbook([phase('workers', [action('pause', { duration: '2h' }, { timeoutMs: 60_000 })])]), inventory({ workers: ['w1'] }));
   assert.match(tooLong.summary.message ?? '', /longer than the step's timeout/);
 });
