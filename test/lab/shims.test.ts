@@ -68,6 +68,19 @@ test('kubeadm upgrade apply refuses a target above kubeadm\'s own minor, and a n
   assert.is(f.lab.control.serverVersion(), 'v1.30.4');
 });
 
+test('kubeadm upgrade apply refuses while a control-plane node is NotReady or manifests are missing', async () => {
+  f.lab.control.faults.neverReady = ['cp-3'];
+  f.lab.control.restartKubelet('cp-3', 'v1.30.4');
+  const r = await on('cp-2', 'kubeadm upgrade apply v1.30.4 -y');
+  f.lab.control.faults.neverReady = [];
+  f.lab.control.restartKubelet('cp-3', 'v1.30.4');
+  assert.is(r.code, 1);
+  assert.match(r.stderr, '[upgrade/health] FATAL: [preflight] Some fatal errors occurred:\n\t[ERROR ControlPlaneNodesReady]: there are NotReady control-planes in the cluster: [cp-3]\n');
+  const moved = await on('cp-2', 'mkdir -p "$LAB_NODE_ROOT/tmp/stopped" && mv "$LAB_NODE_ROOT"/etc/kubernetes/manifests/kube-*.yaml "$LAB_NODE_ROOT/tmp/stopped/" && kubeadm upgrade plan; c=$?; mv "$LAB_NODE_ROOT"/tmp/stopped/*.yaml "$LAB_NODE_ROOT/etc/kubernetes/manifests/"; exit $c');
+  assert.is(moved.code, 1);
+  assert.match(moved.stderr, "[ERROR StaticPodManifest]: The control plane seems to be Static Pod-hosted, but some of the manifests don't seem to exist on disk.");
+});
+
 test('kubeadm upgrade apply runs only on a control-plane node', async () => {
   const r = await on('worker-1', 'kubeadm upgrade apply v1.31.4 -y');
   assert.is(r.code, 1);

@@ -36,6 +36,28 @@ function needsAdminConf(call: ShimCall): boolean {
   return false;
 }
 
+/**
+ * kubeadm's CheckClusterHealth (phases/upgrade/health.go): every control-plane Node Ready and the
+ * static pod manifests on disk; `--ignore-preflight-errors=NAME,…|all` skips a check.
+ */
+function clusterHealthy(call: ShimCall, args: string[], fatalPrefix: string): boolean {
+  const ignore = new Set(args.filter((a) => a.startsWith('--ignore-preflight-errors=')).flatMap((a) => a.split('=')[1]!.split(',')).map((x) => x.toLowerCase()));
+  const errors: string[] = [];
+  const notReady = call.ctx.control.nodes().filter((n) => n.role === 'control-plane' && !n.ready).map((n) => n.name);
+  if (notReady.length && !ignore.has('all') && !ignore.has('controlplanenodesready')) {
+    errors.push(`[ERROR ControlPlaneNodesReady]: there are NotReady control-planes in the cluster: [${notReady.join(' ')}]`);
+  }
+  const missing = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']
+    .map((c) => `/etc/kubernetes/manifests/${c}.yaml`)
+    .filter((m) => !existsSync(join(call.node.root, m)));
+  if (missing.length && !ignore.has('all') && !ignore.has('staticpodmanifest')) {
+    errors.push(`[ERROR StaticPodManifest]: The control plane seems to be Static Pod-hosted, but some of the manifests don't seem to exist on disk. This probably means you're running 'kubeadm upgrade' on a remote machine, which is not supported for a Static Pod-hosted cluster. Manifest files not found: [${missing.join(' ')}]`);
+  }
+  if (errors.length === 0) return true;
+  call.io.err(`${fatalPrefix}[preflight] Some fatal errors occurred:\n${errors.map((e) => `\t${e}\n`).join('')}[preflight] If you know what you are doing, you can make a check non-fatal with \`--ignore-preflight-errors=...\`\n${STACK_HINT}`);
+  return false;
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]! + 3))).join('').trimEnd()).join('\n') + '\n';
@@ -48,7 +70,9 @@ function plan(call: ShimCall): number {
   const kv = kubeadmVersion(node);
   io.out('[preflight] Running pre-flight checks.\n[upgrade/config] Reading configuration from the cluster...\n');
   io.out("[upgrade/config] FYI: You can look at this config file with 'kubectl -n kube-system get cm kubeadm-config -o yaml'\n");
-  io.out('[upgrade] Running cluster health checks\n[upgrade] Fetching available versions to upgrade to\n');
+  io.out('[upgrade] Running cluster health checks\n');
+  if (!clusterHealthy(call, call.argv, '[upgrade/health] FATAL: ')) return 1;
+  io.out('[upgrade] Fetching available versions to upgrade to\n');
   io.out(`[upgrade/versions] Cluster version: ${vstr(cluster)}\n[upgrade/versions] kubeadm version: ${vstr(kv)}\n`);
   // `plan vX.Y.Z` shows that target (kubeadm's offline version getter); without one, kubeadm's own.
   const wanted = call.argv.slice(2).find((a) => !a.startsWith('-'));
@@ -136,6 +160,7 @@ async function apply(call: ShimCall, args: string[]): Promise<number> {
   io.out('[upgrade/config] Reading configuration from the cluster...\n');
   io.out("[upgrade/config] FYI: You can look at this config file with 'kubectl -n kube-system get cm kubeadm-config -o yaml'\n");
   io.out('[preflight] Running pre-flight checks.\n[upgrade] Running cluster health checks\n');
+  if (!clusterHealthy(call, args, phased ? 'error execution phase preflight: ' : '[upgrade/health] FATAL: ')) return 1;
   io.out(phased ? `[upgrade/preflight] You have chosen to upgrade the cluster version to "${targetStr}"\n` : `[upgrade/version] You have chosen to change the cluster version to "${targetStr}"\n`);
   io.out(`[upgrade/versions] Cluster version: ${vstr(cluster)}\n[upgrade/versions] kubeadm version: ${vstr(kv)}\n`);
   const { mandatory, skippable } = policyErrors(target, targetStr, cluster, kv, ctx.control.nodes().map((n) => n.kubeletVersion));
