@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../../engine/paths.js';
 import { runTimed, type Timed } from '../lib/proc.js';
 import { benchArgs, writeResult, type ResultRow } from '../lib/result.js';
-import { fmtMB, fmtMs, spread, type Spread } from '../lib/stats.js';
+import { fmtMB, fmtMs, median, spread, type Spread } from '../lib/stats.js';
 import { fleetOf, writeInventory } from './inventory.js';
 
 const args = benchArgs();
@@ -36,7 +36,16 @@ interface SizeFigures {
 
 const ok = (t: Timed) => t.code === 0 && !t.timedOut;
 
-async function benchSize(n: number, work: string, gaveUp: Set<Cmd>): Promise<SizeFigures> {
+/** Predicted wall ms at n hosts from the last two sizes measured (time ∝ hosts^k), else undefined. */
+function predict(done: SizeFigures[], c: Cmd, n: number): number | undefined {
+  const pts = done.filter((f) => f.wall[c].n > 0).slice(-2);
+  if (pts.length === 0) return undefined;
+  const b = pts[pts.length - 1]!;
+  const k = pts.length === 2 ? Math.log(b.wall[c].median / pts[0]!.wall[c].median) / Math.log(b.hosts / pts[0]!.hosts) : 1;
+  return b.wall[c].median * (n / b.hosts) ** Math.max(k, 1);
+}
+
+async function benchSize(n: number, work: string, gaveUp: Set<Cmd>, done: SizeFigures[]): Promise<SizeFigures> {
   const inv = join(work, `inventory-${n}.yaml`);
   writeInventory(inv, n);
   const runs: Record<Cmd, Timed[]> = { validate: [], plan: [] };
@@ -44,6 +53,13 @@ async function benchSize(n: number, work: string, gaveUp: Set<Cmd>): Promise<Siz
   const once = (c: Cmd) => runTimed([process.execPath, main, c, runbook, '-i', inv], { cwd: work, timeoutMs: TIMEOUT_MS, env: { FORCE_COLOR: '0', NO_COLOR: '1' } });
   const active = new Set(CMDS.filter((c) => !gaveUp.has(c)));
   for (const c of CMDS) if (gaveUp.has(c)) note[c] = `not run: timed out (> ${TIMEOUT_MS / 1000} s) at a smaller size`;
+  for (const c of CMDS) {
+    const p = predict(done, c, n);
+    if (!gaveUp.has(c) && p !== undefined && p > TIMEOUT_MS) {
+      active.delete(c);
+      note[c] = `not run: the growth so far predicts ~${(p / 1000).toFixed(0)} s, over the ${TIMEOUT_MS / 1000} s bound`;
+    }
+  }
   for (let r = 0; r < args.pairs && active.size; r++) {
     const order = r % 2 ? [...CMDS].reverse() : CMDS;
     const line: string[] = [];
@@ -97,10 +113,14 @@ function rows(figs: SizeFigures[]): ResultRow[] {
 }
 
 function curve(figs: SizeFigures[]): string {
-  const lines = ['| hosts | validate median | validate peak RSS | plan median | plan peak RSS | plan time per host |', '|---|---|---|---|---|---|'];
+  const lines = ['| hosts | validate median | validate CPU | validate peak RSS | plan median | plan CPU | plan peak RSS | plan time per host |', '|---|---|---|---|---|---|---|---|'];
+  const cpu = (f: SizeFigures, c: Cmd) => {
+    const xs = f.runs[c].filter(ok).map((t) => t.cpuS).filter(Number.isFinite);
+    return xs.length ? `${median(xs).toFixed(2)} CPU-s` : '—';
+  };
   for (const f of figs) {
     const per = f.wall.plan.n ? `${(f.wall.plan.median / f.hosts).toFixed(2)} ms` : '—';
-    lines.push(`| ${f.hosts} | ${fmtMs(f.wall.validate)} | ${fmtMB(f.rssKB.validate)} | ${fmtMs(f.wall.plan)} | ${fmtMB(f.rssKB.plan)} | ${per} |`);
+    lines.push(`| ${f.hosts} | ${fmtMs(f.wall.validate)} | ${cpu(f, 'validate')} | ${fmtMB(f.rssKB.validate)} | ${fmtMs(f.wall.plan)} | ${cpu(f, 'plan')} | ${fmtMB(f.rssKB.plan)} | ${per} |`);
   }
   // Growth exponent between successive sizes: time ∝ hosts^k.
   const grow: string[] = [];
@@ -121,7 +141,7 @@ const figs: SizeFigures[] = [];
 try {
   const gaveUp = new Set<Cmd>();
   process.stderr.write(`bench scale: sizes ${sizes.join(', ')}, ${args.pairs} pair(s) each\n`);
-  for (const n of sizes) figs.push(await benchSize(n, work, gaveUp));
+  for (const n of sizes) figs.push(await benchSize(n, work, gaveUp, figs));
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
