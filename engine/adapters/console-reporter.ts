@@ -67,6 +67,7 @@ export function consoleReporter(o: ConsoleOptions): ConsoleReporter {
   const format: EventHandlers<string | undefined> = {
     'run.start': (e) => `${c.bold('runbook')} ${e.resumed ? 'resuming' : 'run'} ${c.bold(e.runId)}: ${e.runbook} on ${e.inventory}${e.check ? c.yellow(' (check mode: nothing will change)') : ''}`,
     'phase.start': (e) => `\n${c.bold(`▶ Phase ${e.phase + 1}: ${e.phaseName}`)} ${c.dim(`(${e.hosts.join(', ') || 'no hosts'})`)}`,
+    'phase.skip': (e) => c.dim(`\n▷ Phase ${e.phase + 1}: ${e.phaseName} — skipped (${e.reason})`),
     'batch.start': (e) => c.dim(`  batch ${e.batch + 1}: ${e.hosts.join(', ')}`),
     'step.start': (e) => {
       running.set(key(e), { label: `${e.host}: ${e.stepName}`, since: Date.now() });

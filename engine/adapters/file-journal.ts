@@ -25,6 +25,7 @@ export interface RunInputs {
 const DURABLE: { [K in RunEventKind]: boolean } = {
   'run.start': true,
   'phase.start': false,
+  'phase.skip': false,
   'batch.start': false,
   'step.start': true,
   'step.output': false,

@@ -22,6 +22,10 @@ export function markdownReport(events: RunEvent[]): string {
       flushRows();
       out.push('', `### Phase ${e.phase + 1}: ${e.phaseName}`, '', `Hosts: ${e.hosts.join(', ') || 'none'}`);
     },
+    'phase.skip': (e) => {
+      flushRows();
+      out.push('', `### Phase ${e.phase + 1}: ${e.phaseName} — skipped (${e.reason})`);
+    },
     'batch.start': () => {},
     'step.start': () => {},
     'step.output': () => {},

@@ -9,6 +9,7 @@ const asJson = (e: RunEvent): Line => JSON.stringify(e);
 const FORMAT: EventHandlers<Line> = {
   'run.start': asJson,
   'phase.start': asJson,
+  'phase.skip': asJson,
   'batch.start': asJson,
   'step.start': asJson,
   'step.output': asJson,

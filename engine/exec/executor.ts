@@ -57,6 +57,10 @@ export async function execute(ports: ExecutorPorts, opts: RunOptions, redactor =
     const phaseRuns = expandPhases({ ...opts, templates: ports.templates, selectHosts: ports.selectHosts }, { runtime: 'error' });
     phases: for (const pr of phaseRuns) {
       if (run.stop) break;
+      if (pr.skipped) {
+        run.emit({ kind: 'phase.skip', ts: ports.clock.now(), phase: pr.phase.index, phaseName: pr.phase.name, reason: pr.skipped });
+        continue;
+      }
       if (pr.problem && !pr.hosts.length) {
         run.emit({ kind: 'warning', ts: ports.clock.now(), message: `phase ${pr.phase.index + 1} "${pr.phase.name}": ${pr.problem}; skipped` });
         continue;

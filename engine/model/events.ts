@@ -19,6 +19,8 @@ export interface StepRef {
 export type RunEvent =
   | { kind: 'run.start'; ts: number; runId: string; runbook: string; inventory: string; check: boolean; resumed: boolean }
   | { kind: 'phase.start'; ts: number; phase: number; phaseName: string; hosts: string[] }
+  /** A phase that does not run: its `when:` is false. */
+  | { kind: 'phase.skip'; ts: number; phase: number; phaseName: string; reason: string }
   | { kind: 'batch.start'; ts: number; phase: number; batch: number; hosts: string[] }
   | ({ kind: 'step.start'; ts: number; changes: boolean } & StepRef)
   | ({ kind: 'step.output'; ts: number; stream: 'stdout' | 'stderr'; line: string } & StepRef)

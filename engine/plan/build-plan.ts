@@ -55,6 +55,10 @@ export interface PlanPhase {
   hosts: string[];
   batches: PlanHost[][];
   problem?: string;
+  /** Why the phase will not run (its `when:` is false). */
+  skipped?: string;
+  /** A `when:` known only at run time. */
+  condition?: string;
 }
 
 export interface Plan {
@@ -187,6 +191,8 @@ export function buildPlan(input: PlanInput): Plan {
       };
       if (r.iter !== undefined) p.iteration = { index: r.iter, item: r.item };
       if (r.problem) p.problem = r.problem;
+      if (r.skipped) p.skipped = r.skipped;
+      if (r.condition) p.condition = r.condition;
       return p;
     }),
   };

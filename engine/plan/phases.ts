@@ -18,6 +18,10 @@ export interface PhaseRun {
   batches: Host[][];
   /** Why the phase has no hosts or could not be expanded. */
   problem?: string;
+  /** The phase's `when:` is false: it does not run (no hosts are resolved). */
+  skipped?: string;
+  /** Plan only: the phase's `when:` depends on run-time values. */
+  condition?: string;
 }
 
 export interface PhaseContext {
@@ -46,6 +50,24 @@ function resolveHosts(c: PhaseContext, phase: Phase, vars: Record<string, Templa
   return sel.problem ? { hosts: sel.hosts, problem: sel.problem } : { hosts: sel.hosts };
 }
 
+/**
+ * A phase's `when:` over the run-level scope (runbook vars, -e, inventory `all` vars, the phase's
+ * vars and loop item; no host, so no registered results). In placeholder mode an expression
+ * over values known only at run time is reported as a condition instead.
+ */
+function phaseGuard(c: PhaseContext, phase: Phase, vars: Record<string, Template>, opts: RenderOptions): { skipped?: string; condition?: string } {
+  if (!phase.when) return {};
+  let ok: boolean;
+  try {
+    const scope = buildScope(c.templates, { ...c, templateLayers: [vars] }, opts);
+    ok = c.templates.evalBool(phase.when, scope);
+  } catch (e) {
+    if (opts.runtime === 'placeholder') return { condition: `when: ${phase.when}` };
+    throw new Error(`phase "${phase.name}": cannot evaluate when: ${phase.when}: ${(e as Error).message}`);
+  }
+  return ok ? {} : { skipped: `when: ${phase.when} is false` };
+}
+
 /** Every phase execution in order. Throws on a template error (exec); plan passes placeholder mode. */
 export function expandPhases(c: PhaseContext, opts: RenderOptions = {}): PhaseRun[] {
   const out: PhaseRun[] = [];
@@ -63,6 +85,11 @@ export function expandPhases(c: PhaseContext, opts: RenderOptions = {}): PhaseRu
       runs.push({ vars: phase.vars });
     }
     for (const r of runs) {
+      const guard = phaseGuard(c, phase, r.vars, opts);
+      if (guard.skipped) {
+        out.push({ phase, vars: r.vars, hosts: [], batches: [], skipped: guard.skipped, ...(r.iter !== undefined ? { iter: r.iter, item: r.item } : {}) });
+        continue;
+      }
       const { hosts, problem } = resolveHosts(c, phase, r.vars, opts);
       const run: PhaseRun = { phase, vars: r.vars, hosts, batches: splitBatches(hosts, phase.serial) };
       if (r.iter !== undefined) {
@@ -70,6 +97,7 @@ export function expandPhases(c: PhaseContext, opts: RenderOptions = {}): PhaseRu
         run.item = r.item;
       }
       if (problem) run.problem = problem;
+      if (guard.condition) run.condition = guard.condition;
       out.push(run);
     }
   }

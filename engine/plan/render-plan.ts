@@ -51,7 +51,12 @@ export function renderPlanText(plan: Plan): string {
   const out: string[] = [`Plan for ${plan.runbook} on ${plan.inventory}`];
   for (const p of plan.phases) {
     const iter = p.iteration ? ` [${p.iteration.index}: ${JSON.stringify(p.iteration.item)}]` : '';
+    if (p.skipped) {
+      out.push('', `Phase ${p.index + 1}${iter}: ${p.name}   (skipped: ${p.skipped})`);
+      continue;
+    }
     out.push('', `Phase ${p.index + 1}${iter}: ${p.name}   (hosts: ${p.hosts.length ? p.hosts.join(', ') : 'none'}; serial ${p.serial}; max fail ${p.maxFailPercentage}%)`);
+    if (p.condition) out.push(`  only if ${p.condition} (known at run time)`);
     if (p.problem) out.push(`  !! ${p.problem}`);
     p.batches.forEach((batch, bi) => {
       out.push(`  Batch ${bi + 1}/${p.batches.length}: ${batch.map((h) => h.host).join(', ')}`);

@@ -174,4 +174,16 @@ test('requires.cluster_version: a cluster outside the range refuses the run befo
   assert.match(down.summary.message ?? '', /cannot read the cluster's version/);
 });
 
+test('a phase whose when: is false does not run, and says so', async () => {
+  const rb = runbook([
+    phase('workers', [sh('canary')], { when: 'false', name: 'Canary' }),
+    phase('workers', [sh('hop {{hop}}')], { when: 'length(hops) > 0', vars: { hop: '{{lookup hops 0}}' } }),
+    phase('workers', [sh('hop2')], { when: 'length(hops) > 1' }),
+  ]);
+  const h = await run(rb, inventory({ workers: ['w1'] }), { extraVars: { hops: ['1.31.4'] } });
+  assert.equal(h.pool.commands('w1'), ['hop 1.31.4']);
+  const skips = h.events.flatMap((e) => (e.kind === 'phase.skip' ? [`${e.phaseName}: ${e.reason}`] : []));
+  assert.equal(skips, ['Canary: when: false is false', 'phase on workers: when: length(hops) > 1 is false']);
+});
+
 test.run();

@@ -66,4 +66,18 @@ test('--limit does not drop phases on the operator\'s machine (the run lock, clu
   assert.equal(p.phases.map((x) => x.hosts), [['localhost'], ['w2']]);
 });
 
+test('a phase whose when: is false is shown as skipped; one over run-time values as conditional', () => {
+  const rb = runbook([
+    phase('workers', [sh('a')], { when: 'length(hops) > 1', name: 'Second hop' }),
+    phase('workers', [sh('version', { register: 'v' })], { name: 'Read' }),
+    phase('workers', [sh('b')], { when: 'hops[0] == "1.31.4"', name: 'First hop' }),
+  ]);
+  const p = plan(rb, { hops: ['1.31.4'] });
+  assert.is(p.phases[0]!.skipped, 'when: length(hops) > 1 is false');
+  assert.equal(p.phases[0]!.batches, []);
+  assert.is(p.phases[2]!.skipped, undefined);
+  const text = renderPlanText(p);
+  assert.match(text, /Phase 1: Second hop {3}\(skipped: when: length\(hops\) > 1 is false\)/);
+});
+
 test.run();
