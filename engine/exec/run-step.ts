@@ -72,15 +72,17 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
   };
 
   const tpl = ports.templates;
+  // Where a field's template starts in its file, so errors read FILE:LINE:COL.
+  const at = (field: string) => step.positions?.[field] ?? step.pos;
   let scope: Record<string, unknown>;
   const args: Record<string, unknown> = {};
   const action = ports.actions.get(step.action);
   try {
     scope = buildScope(tpl, { ...opts, host, templateLayers: call.layers, runtime: hc.runtime, facts: hc.facts }, { runtime: 'error' });
-    if (step.when && !tpl.evalBool(step.when, scope)) return (end('skipped', `when: ${step.when} is false`), 'ok');
-    if (step.unless && tpl.evalBool(step.unless, scope)) return (end('skipped', `unless: ${step.unless} is true`), 'ok');
+    if (step.when && !tpl.evalBool(step.when, scope, at('when'))) return (end('skipped', `when: ${step.when} is false`), 'ok');
+    if (step.unless && tpl.evalBool(step.unless, scope, at('unless'))) return (end('skipped', `unless: ${step.unless} is true`), 'ok');
     if (!action) throw new Error(`unknown action ${step.action} (see \`runbook actions\`)`);
-    for (const [k, v] of Object.entries(step.args)) args[k] = tpl.render(v, scope, { shell: action.shellArgs?.includes(k) ?? false, pos: step.pos, runtime: 'error' });
+    for (const [k, v] of Object.entries(step.args)) args[k] = tpl.render(v, scope, { shell: action.shellArgs?.includes(k) ?? false, pos: at(`args.${k}`), runtime: 'error' });
   } catch (e) {
     return fail(`cannot evaluate the step: ${(e as Error).message}`);
   }
@@ -131,7 +133,7 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
 
   try {
     if (step.skipIf) {
-      const cmd = String(tpl.render(step.skipIf, scope, { shell: true, pos: step.pos, runtime: 'error' }));
+      const cmd = String(tpl.render(step.skipIf, scope, { shell: true, pos: at('skipIf'), runtime: 'error' }));
       const t = await ctx.transport();
       const r = await t.exec(cmd, { signal: ctl.signal, timeoutMs: Math.max(1, deadline - ports.clock.now()), ...(become ? { become } : {}) });
       if (r.aborted || r.timedOut) return fail(why());

@@ -120,7 +120,7 @@ function planStep(w: Walk, step: Step, loop?: { index: number; var: string; item
   if (step.register) base.register = step.register;
   try {
     const scope = buildScope(input.templates, { ...input, runId: '⟨run_id⟩', runDir: '⟨run_dir⟩', check: false, host, templateLayers: layers, runtime: w.runtime, facts: w.facts }, PLACEHOLDER);
-    if (step.skipIf) base.skipIf = String(input.templates.render(step.skipIf, scope, { ...PLACEHOLDER, shell: true, pos: step.pos }));
+    if (step.skipIf) base.skipIf = String(input.templates.render(step.skipIf, scope, { ...PLACEHOLDER, shell: true, pos: step.positions?.['skipIf'] ?? step.pos }));
     if (step.kind === 'block') {
       const inner: Walk = { ...w, layers, become, tags: base.tags };
       base.block = {
@@ -133,7 +133,7 @@ function planStep(w: Walk, step: Step, loop?: { index: number; var: string; item
       if (!action) throw new Error(`unknown action ${step.action}`);
       const args: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(step.args)) {
-        args[k] = input.templates.render(v, scope, { ...PLACEHOLDER, shell: action.shellArgs?.includes(k) ?? false, pos: step.pos });
+        args[k] = input.templates.render(v, scope, { ...PLACEHOLDER, shell: action.shellArgs?.includes(k) ?? false, pos: step.positions?.[`args.${k}`] ?? step.pos });
       }
       base.describe = action.describe(args);
     }

@@ -15,8 +15,8 @@ export interface TemplateEngine {
   /** Render a template string, or every string inside a structure. */
   render(t: unknown, scope: Record<string, unknown>, opts?: RenderOptions): unknown;
   /** Evaluate a bare expression (jexl). */
-  evalExpr(expr: string, scope: Record<string, unknown>): unknown;
-  evalBool(expr: string, scope: Record<string, unknown>): boolean;
+  evalExpr(expr: string, scope: Record<string, unknown>, pos?: SourcePos): unknown;
+  evalBool(expr: string, scope: Record<string, unknown>, pos?: SourcePos): boolean;
   /** A stand-in for a value known only at run time (plan shows it as ⟨label⟩). */
   runtimeValue(label: string): unknown;
   /** The label of a stand-in, or undefined. */
