@@ -39,6 +39,16 @@ test.after(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
+test('upgrade-1.31 --check runs every read-only check and changes nothing', async () => {
+  if (skip || !lab) return void console.log(`SKIP: ${skip}`);
+  const r = await runCliAsync(['exec', join(packageRoot(), 'runbooks/upgrade-1.31.yaml'), '-i', lab.inventory, '--yes', '--check', '-e', `local_backup_dir=${join(work, 'backups')}`, ...LAB_EXTRA], { timeoutMs: 120_000, cwd: work });
+  assert.is(r.code, 0, `${r.stdout.slice(-2000)}\n${r.stderr.slice(-4000)}`);
+  const rec = lab.records();
+  assert.equal(rec.nodeEvents, []);
+  assert.equal(rec.commands.map((c) => c.command).filter((c) => /apt-get install|apt-mark (un)?hold|kubeadm upgrade (apply|node)|systemctl restart|snapshot save|sed -i|mkdir/.test(c)), []);
+  assert.ok(rec.commands.some((c) => /kubeadm upgrade plan/.test(c.command)), 'the read-only kubeadm upgrade plan ran');
+});
+
 test('upgrade-1.31 takes a default 1.30 lab to 1.31 without downtime', async () => {
   if (skip || !lab) return void console.log(`SKIP: ${skip}`);
   // Run from the temp dir: the journal (.runbook/) stays out of the project.
