@@ -62,6 +62,7 @@ export function hotFunctions(file: string, top = 15): { totalMs: number; bySelf:
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.stdout.on('error', () => process.exit(0)); // a closed pipe (| head) is not an error
   const h = hotFunctions(process.argv[2]!, Number(process.argv[3] ?? 15));
   process.stdout.write(`profile: ${h.totalMs.toFixed(0)} ms sampled\n\nself time:\n`);
   for (const x of h.bySelf) process.stdout.write(`  ${x.selfMs.toFixed(0).padStart(7)} ms  ${x.fn}\n`);

@@ -15,6 +15,7 @@ import { startTestLab } from '../../test/helpers/lab.js';
 import { runTimed, type Timed } from '../lib/proc.js';
 import { benchArgs, writeResult } from '../lib/result.js';
 import { fmtMs, fmtRatio, median, spread } from '../lib/stats.js';
+import { timeByAction, type ActionTime } from './journal.js';
 import { waitFigures, type WaitFigures } from './records.js';
 
 const args = benchArgs(process.argv.slice(2), { pairs: 5, quickPairs: 1 });
@@ -30,6 +31,7 @@ interface One {
   /** CPU seconds of this process (the lab: API server, controllers, SSH servers, shim endpoint). */
   labCpuS: number;
   waits: WaitFigures;
+  byAction: ActionTime[];
 }
 
 async function once(scale: number, work: string, i: number): Promise<One> {
@@ -43,7 +45,7 @@ async function once(scale: number, work: string, i: number): Promise<One> {
       // The default lab runs Calico v3.28, which does not support 1.31 (as in test/runbooks/lab-upgrade.test.ts).
       '-e', 'addon_policy=warn'], { cwd: runDir, timeoutMs: TIMEOUT_MS, env: { FORCE_COLOR: '0', NO_COLOR: '1' } });
     const c = process.cpuUsage(cpu0);
-    return { scale, t, labCpuS: (c.user + c.system) / 1e6, waits: waitFigures(lab.lab.records(), scale, (n) => lab.lab.nodes.some((x) => x.name === n && x.role === 'control-plane')) };
+    return { scale, t, labCpuS: (c.user + c.system) / 1e6, byAction: timeByAction(runDir), waits: waitFigures(lab.lab.records(), scale, (n) => lab.lab.nodes.some((x) => x.name === n && x.role === 'control-plane')) };
   } finally {
     await lab.stop();
   }
@@ -100,6 +102,8 @@ const details = pairs.length ? [
   `| evictions refused (429), at scale ${S_LOW} | ${pairs[0]?.low.waits.evictions429} |`,
   '',
   `wall / s·W (regression): ${fmtRatio(spread(per.map((p) => p.regressionRatio)))}.`,
+  '',
+  `Where the wall time went at scale ${S_HIGH} (first pair, summed step durations from the run's journal; steps of one batch overlap): ${(pairs[0]?.high.byAction ?? []).slice(0, 8).map((a) => `${a.action} ${(a.ms / 1000).toFixed(1)} s (${a.steps} steps)`).join(', ')}.`,
 ].join('\n') : '';
 const file = writeResult({
   name: 'overhead',
@@ -115,7 +119,7 @@ const file = writeResult({
     ...(failure ? { note: `failed: ${failure}` } : {}),
   }],
   details,
-  raw: { scales: [S_HIGH, S_LOW], pairs: pairs.map((p) => ({ high: { wallMs: p.high.t.wallMs, cpuS: p.high.t.cpuS, labCpuS: p.high.labCpuS, waits: p.high.waits }, low: { wallMs: p.low.t.wallMs, cpuS: p.low.t.cpuS, labCpuS: p.low.labCpuS, waits: p.low.waits } })), per },
+  raw: { scales: [S_HIGH, S_LOW], pairs: pairs.map((p) => ({ high: { wallMs: p.high.t.wallMs, cpuS: p.high.t.cpuS, labCpuS: p.high.labCpuS, waits: p.high.waits, byAction: p.high.byAction }, low: { wallMs: p.low.t.wallMs, cpuS: p.low.t.cpuS, labCpuS: p.low.labCpuS, waits: p.low.waits, byAction: p.low.byAction } })), per },
 });
 process.stdout.write(`${details || failure}\n\nResults: ${file}\n`);
 if (failure) process.exitCode = 1;
