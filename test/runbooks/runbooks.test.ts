@@ -124,4 +124,26 @@ test('the plan of upgrade-1.31 drains control plane, then workers, then GPU node
   assert.match(flat(worker.steps).find((s) => s.describe.startsWith('drain node'))!.describe, /grace 90s, timeout 300s/);
 });
 
+test('inventory vars at every level reach the pieces, and -e beats them', () => {
+  const why = inventoryLoaderMissing();
+  if (why) return void console.log(`SKIP: ${why}`);
+  const inv = 'test/fixtures/runbooks/inventory-overrides.yaml';
+  const r = runCli(['plan', 'runbooks/upgrade-1.31.yaml', '-i', inv, '--json']);
+  assert.is(r.code, 0, r.stderr);
+  const plan = JSON.parse(r.stdout) as PlanJson;
+  const drainOf = (phase: string, host: string, p = plan): string => {
+    const h = p.phases.find((x) => x.name === phase)!.batches.flat().find((x) => x.host === host)!;
+    return flat(h.steps).find((s) => s.describe.startsWith('drain node'))!.describe;
+  };
+  assert.match(drainOf('Upgrade the workers', 'w-a'), /grace 45s, timeout 420s/);
+  assert.match(drainOf('Upgrade the workers', 'w-b'), /grace 30s, timeout 420s/);
+  assert.match(drainOf('Upgrade the GPU nodes', 'g-a'), /grace 300s, timeout 900s/);
+  const gpuSteps = flat(plan.phases.find((x) => x.name === 'Upgrade the GPU nodes')!.batches[0]![0]!.steps).map((s) => s.describe).join('\n');
+  assert.match(gpuSteps, /dnf install -y -q --disableexcludes=kubernetes/);
+  const etcd = flat(plan.phases.find((x) => x.name === 'Back up etcd')!.batches[0]![0]!.steps).map((s) => s.describe).join('\n');
+  assert.match(etcd, /snapshot save '?\/srv\/etcd-backup\//);
+  const e = JSON.parse(runCli(['plan', 'runbooks/upgrade-1.31.yaml', '-i', inv, '--json', '-e', 'drain_grace=5']).stdout) as PlanJson;
+  assert.match(drainOf('Upgrade the workers', 'w-b', e), /grace 5s/);
+});
+
 test.run();
