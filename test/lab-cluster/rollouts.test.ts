@@ -36,13 +36,13 @@ test('a DaemonSet template change replaces its pods one node at a time', async (
   try {
     const list = async () => (await lab.api.get('/api/v1/namespaces/kube-system/pods?labelSelector=app%3Dcalico-node')).body.items as PodLite[];
     const before = await list();
-    const r = await lab.api.call('PATCH', '/apis/apps/v1/namespaces/kube-system/daemonsets/calico-node', { spec: { template: { spec: { containers: [{ name: 'calico-node', image: 'docker.io/calico/node:v3.28.2' }] } } } }, smp);
+    const r = await lab.api.call('PATCH', '/apis/apps/v1/namespaces/kube-system/daemonsets/calico-node', { spec: { template: { spec: { containers: [{ name: 'calico-node', image: 'docker.io/calico/node:v3.29.4' }] } } } }, smp);
     assert.is(r.status, 200);
     let maxDown = 0;
     await waitFor('all calico pods updated and Ready', async () => {
       const ps = await list();
       maxDown = Math.max(maxDown, 8 - ps.filter(ready).length);
-      return ps.length === 8 && ps.every((p) => ready(p) && p.spec.containers[0]!.image.endsWith(':v3.28.2'));
+      return ps.length === 8 && ps.every((p) => ready(p) && p.spec.containers[0]!.image.endsWith(':v3.29.4'));
     }, 10000);
     assert.ok(maxDown <= 1, `at most one node without a Ready calico pod (saw ${maxDown})`);
     const after = await list();

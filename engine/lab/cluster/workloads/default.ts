@@ -11,6 +11,16 @@ export type WorkloadSet = 'default' | 'none' | 'deprecated-apis';
 
 export const ETCD_IMAGE = 'registry.k8s.io/etcd:3.5.12-0';
 
+/**
+ * The Calico release a cluster of this minor would run: the newest line whose published support
+ * starts at or below it (3.29 covers 1.29–1.32, so the default 1.30 lab can take two hops).
+ */
+export function calicoImage(version: string): string {
+  const minor = Number(/^v?\d+\.(\d+)/.exec(version)?.[1] ?? 30);
+  const tag = minor <= 27 ? 'v3.27.4' : minor === 28 ? 'v3.28.2' : minor <= 30 ? 'v3.29.3' : minor === 31 ? 'v3.30.2' : 'v3.31.0';
+  return `docker.io/calico/node:${tag}`;
+}
+
 /** The CoreDNS image kubeadm of each minor installs (`kubeadm upgrade apply` rolls CoreDNS to it). */
 const COREDNS_BY_MINOR: Record<number, string> = { 27: 'v1.10.1', 28: 'v1.10.1', 29: 'v1.11.1', 30: 'v1.11.1', 31: 'v1.11.3', 32: 'v1.11.3', 33: 'v1.12.0' };
 
@@ -64,7 +74,7 @@ export function defaultObjects(set: WorkloadSet, nodes: LabNodeSpec[], version: 
   });
   out.push(['deployments', coredns], ['poddisruptionbudgets', pdb('kube-system', 'coredns', 'kube-dns', { minAvailable: 1 })]);
   out.push(['daemonsets', workload('DaemonSet', 'kube-system', 'kube-proxy', [container('kube-proxy', `registry.k8s.io/kube-proxy:${version}`)], { labels: { 'k8s-app': 'kube-proxy' }, tolerations: [TOLERATE_ALL], priorityClassName: 'system-node-critical' })]);
-  out.push(['daemonsets', workload('DaemonSet', 'kube-system', 'calico-node', [container('calico-node', 'docker.io/calico/node:v3.28.1', { cpu: '250m' })], { labels: { 'k8s-app': 'calico-node' }, tolerations: [TOLERATE_ALL], priorityClassName: 'system-node-critical' })]);
+  out.push(['daemonsets', workload('DaemonSet', 'kube-system', 'calico-node', [container('calico-node', calicoImage(version), { cpu: '250m' })], { labels: { 'k8s-app': 'calico-node' }, tolerations: [TOLERATE_ALL], priorityClassName: 'system-node-critical' })]);
 
   out.push(['deployments', workload('Deployment', 'default', 'web', [container('nginx', 'nginx:1.27.1', { cpu: '100m', memory: '128Mi' })], { replicas: 3 })]);
   out.push(['poddisruptionbudgets', pdb('default', 'web', 'web', { minAvailable: 2 })]);
