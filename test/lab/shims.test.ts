@@ -102,7 +102,7 @@ test('kubeadm upgrade apply with a new enough kubeadm moves the cluster and prin
   const plan = await on('cp-1', `apt-mark unhold kubeadm >/dev/null && ${switchRepo('1.31')} >/dev/null && apt-get install -y kubeadm=1.31.4-1.1 >/dev/null && kubeadm upgrade plan`);
   assert.is(plan.code, 0, plan.stderr);
   assert.match(plan.stdout, 'You can now apply the upgrade by executing the following command:\n\n\tkubeadm upgrade apply v1.31.4\n');
-  const r = await on('cp-1', 'kubeadm upgrade apply v1.31.4 -y');
+  const r = await on('cp-1', 'kubeadm upgrade apply --certificate-renewal=true --ignore-preflight-errors CoreDNSUnsupportedPlugins v1.31.4 -y');
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, '[upgrade/successful] SUCCESS! Your cluster was upgraded to "v1.31.4". Enjoy!\n');
   assert.is(f.lab.control.serverVersion(), 'v1.31.4');

@@ -41,7 +41,8 @@ function needsAdminConf(call: ShimCall): boolean {
  * static pod manifests on disk; `--ignore-preflight-errors=NAME,…|all` skips a check.
  */
 function clusterHealthy(call: ShimCall, args: string[], fatalPrefix: string): boolean {
-  const ignore = new Set(args.filter((a) => a.startsWith('--ignore-preflight-errors=')).flatMap((a) => a.split('=')[1]!.split(',')).map((x) => x.toLowerCase()));
+  const values = args.flatMap((a, i) => (a.startsWith('--ignore-preflight-errors=') ? [a.split('=')[1]!] : a === '--ignore-preflight-errors' ? [args[i + 1] ?? ''] : []));
+  const ignore = new Set(values.flatMap((v) => v.split(',')).map((x) => x.trim().toLowerCase()));
   const errors: string[] = [];
   const notReady = call.ctx.control.nodes().filter((n) => n.role === 'control-plane' && !n.ready).map((n) => n.name);
   if (notReady.length && !ignore.has('all') && !ignore.has('controlplanenodesready')) {
@@ -56,6 +57,19 @@ function clusterHealthy(call: ShimCall, args: string[], fatalPrefix: string): bo
   if (errors.length === 0) return true;
   call.io.err(`${fatalPrefix}[preflight] Some fatal errors occurred:\n${errors.map((e) => `\t${e}\n`).join('')}[preflight] If you know what you are doing, you can make a check non-fatal with \`--ignore-preflight-errors=...\`\n${STACK_HINT}`);
   return false;
+}
+
+/** kubeadm flags that take a value; written `--flag value`, the value is not the version argument. */
+const VALUED = new Set(['--config', '--kubeconfig', '--feature-gates', '--ignore-preflight-errors', '--patches', '--image-pull-timeout', '--print-config', '-o', '--output', '--v', '-v']);
+
+function positionals(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (VALUED.has(a)) i++;
+    else if (!a.startsWith('-')) out.push(a);
+  }
+  return out;
 }
 
 function table(rows: string[][]): string {
@@ -75,7 +89,7 @@ function plan(call: ShimCall): number {
   io.out('[upgrade] Fetching available versions to upgrade to\n');
   io.out(`[upgrade/versions] Cluster version: ${vstr(cluster)}\n[upgrade/versions] kubeadm version: ${vstr(kv)}\n`);
   // `plan vX.Y.Z` shows that target (kubeadm's offline version getter); without one, kubeadm's own.
-  const wanted = call.argv.slice(2).find((a) => !a.startsWith('-'));
+  const wanted = positionals(call.argv.slice(2))[0];
   const targetV = wanted ? parseVersion(wanted) : kv;
   if (!targetV) { io.err(`[upgrade/versions] FATAL: couldn't parse version "${wanted}"\n` + STACK_HINT); return 1; }
   if (compareVersions(targetV, cluster) <= 0) {
@@ -148,7 +162,7 @@ async function apply(call: ShimCall, args: string[]): Promise<number> {
   const force = flags.has('-f') || flags.has('--force');
   const yes = force || flags.has('-y') || flags.has('--yes');
   const dryRun = flags.has('--dry-run');
-  const targetArg = args.find((a) => !a.startsWith('-'));
+  const targetArg = positionals(args)[0];
   if (!needsAdminConf(call)) return 1;
   if (!targetArg) { io.err('missing one or more required arguments: [version]\n' + STACK_HINT); return 1; }
   const target = parseVersion(targetArg);
