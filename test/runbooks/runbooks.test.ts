@@ -10,7 +10,8 @@ import { packageRoot } from '../../engine/paths.js';
 import { loadRunbook } from '../../engine/load/index.js';
 import { actionCatalog } from '../../engine/actions/registry.js';
 import { formatProblem } from '../../engine/model/errors.js';
-import { runCli, inventoryLoaderMissing } from './cli.js';
+import { runCli, runCliAsync, inventoryLoaderMissing } from './cli.js';
+import { startTestLab, type TestLab } from '../helpers/lab.js';
 
 const root = packageRoot();
 const rb = join(root, 'runbooks');
@@ -84,6 +85,24 @@ test('both example inventories validate every runbook with exit 0', () => {
     const problems = m.stderr.split('\n').filter((l) => /:\d+:\d+: /.test(l));
     assert.is(problems.length, 2, m.stderr);
     assert.match(problems.join('\n'), /"to_version" is required[\s\S]*"from_version" is required/);
+  }
+});
+
+test('every runbook validates against the lab\'s generated inventory', async () => {
+  const why = inventoryLoaderMissing();
+  if (why) return void console.log(`SKIP: ${why}`);
+  let lab: TestLab;
+  try {
+    lab = await startTestLab({});
+  } catch (e) {
+    return void console.log(`SKIP: the lab does not start here: ${(e as Error).message}`);
+  }
+  try {
+    const files = entries().map((f) => relative(root, f)).filter((f) => f !== 'runbooks/upgrade.yaml');
+    const r = await runCliAsync(['validate', ...files, '-i', lab.lab.inventory], { timeoutMs: 60_000 });
+    assert.is(r.code, 0, `${r.stdout}\n${r.stderr}`);
+  } finally {
+    await lab.stop();
   }
 });
 
