@@ -17,7 +17,7 @@ let etcd: RunningEtcd | undefined;
 let restored: RunningEtcd | undefined;
 
 const backup = (extra: Record<string, unknown> = {}) =>
-  phaseCommands('lib/etcd-backup.yaml', 'Back up etcd', { target_version: TARGET, run_id: RUN, node_root: pki.root, etcd_endpoint: etcd!.endpoint, ...extra });
+  phaseCommands('lib/etcd-backup.yaml', 'Back up etcd', { target_version: TARGET, run_id: RUN, node_root: pki?.root, etcd_endpoint: etcd?.endpoint, ...extra });
 
 function ok(what: string, r: { code: number | null; stdout: string; stderr: string }): string {
   assert.is(r.code, 0, `${what} failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
@@ -42,7 +42,6 @@ test.after(async () => {
 });
 
 test('the backup commands carry the kubeadm PKI flags exactly', () => {
-  if (missing) return void console.log(`SKIP: ${missing}`);
   const save = stepOf(backup({ node_root: '', etcd_endpoint: 'https://127.0.0.1:2379' }), 'Save the etcd snapshot').cmd;
   assert.match(save, 'ETCDCTL_API=3 etcdctl --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key --endpoints https://127.0.0.1:2379 snapshot save /var/lib/etcd-backup/etcd-before-v1.31.4-run-etcd-test.db');
 });
