@@ -39,10 +39,13 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
     }
     return 'ok';
   }
-  if (prior?.state === 'in-flight' && !step.skipIf && !step.idempotent && !rerunsOnResume && !opts.resume!.rerun.has(refKey(key, host.name))) {
+  // In flight when the run stopped: safe to run again if it changes nothing (read-only), its
+  // guard will tell (skip_if), it is idempotent, or the operator said so (--rerun).
+  const safeAgain = !step.changes || !!step.skipIf || step.idempotent || rerunsOnResume;
+  if (prior?.state === 'in-flight' && !safeAgain && !opts.resume!.rerun.has(refKey(key, host.name))) {
     const id = opts.resume!.runId;
     throw new RefusedError(
-      `step ${key} "${step.name}" on host ${host.name} was running when run ${id} stopped; it has no skip_if and is not marked idempotent, so it may have half-run`,
+      `step ${key} "${step.name}" on host ${host.name} was running when run ${id} stopped; it changes things, has no skip_if and is not marked idempotent, so it may have half-run`,
       `check ${host.name}, then run \`runbook resume ${id} --mark-done ${key}@${host.name}\` if it finished, or \`runbook resume ${id} --rerun ${key}@${host.name}\` to run it again`,
     );
   }

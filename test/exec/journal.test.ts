@@ -57,7 +57,7 @@ test('resume skips finished steps silently, restores their registered results, a
   assert.equal(second.pool.commands('w2'), ['get-version', "install ''", 'restart']);
 });
 
-test('an in-flight step without skip_if is refused on resume; with skip_if the guard decides', async () => {
+test('an in-flight changing step without skip_if is refused on resume; with skip_if the guard decides; read-only or idempotent ones run again', async () => {
   const inv = inventory({ workers: ['w1'] });
   const ref = { phase: 0, phaseName: 'p', stepName: 'Upgrade', action: 'sh', host: 'w1' };
   const events = [{ kind: 'step.start' as const, ts: 1, changes: true, step: 'up', ...ref }];
@@ -72,6 +72,8 @@ test('an in-flight step without skip_if is refused on resume; with skip_if the g
   assert.equal(guarded.pool.commands('w1'), ['is-upgraded']);
   const idem = await run(runbook([phase('workers', [sh('upgrade', { id: 'up', name: 'Upgrade', idempotent: true })])]), inv, { resume: state });
   assert.equal(idem.pool.commands('w1'), ['upgrade']);
+  const readOnly = await run(runbook([phase('workers', [sh('wait-for-pods', { id: 'up', name: 'Upgrade', changes: false })])]), inv, { resume: state });
+  assert.equal(readOnly.pool.commands('w1'), ['wait-for-pods'], 'a read-only step in flight is simply run again');
 });
 
 test('journal words per (step, host): last wins; an interrupted step counts as in flight; ignored failures as done', () => {
