@@ -93,6 +93,7 @@ export function runEngine(args: string[], o: EngineOptions): Promise<EngineResul
     }
   });
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  if (process.env['RUNBOOK_RELIABILITY_VERBOSE']) child.on('close', (c, sg) => console.log(`[engine] ${args.slice(0, 2).join(' ')} → ${c ?? sg} in ${Date.now() - started} ms`));
   const timer = setTimeout(() => {
     timedOut = true;
     child.kill('SIGKILL');
