@@ -28,7 +28,7 @@ test('with a PDB allowing 1 disruption the drain goes one pod at a time and neve
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'default' },
       spec: {
         replicas: 4, selector: { matchLabels: labels },
-        template: { metadata: { labels, annotations: { 'lab.runbook.dev/start-seconds': '30' } }, spec: { containers: [{ name: 'api', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } },
+        template: { metadata: { labels, annotations: { 'lab.runbook.dev/start-seconds': '15' } }, spec: { containers: [{ name: 'api', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } },
       },
     },
   });

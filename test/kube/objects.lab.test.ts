@@ -50,34 +50,38 @@ test('run_pod runs to completion, returns the logs and deletes the pod', async (
 test('lock: taken, refused to a second holder naming holder and since, released at the end, taken over on request', async () => {
   if (skip) return;
   const a = makeContext(lab!.kube, { runDir: '/tmp/.runbook/runs/run-a' });
-  const taken = await act('lock').run(a, { ttl: '3s' });
-  assert.is(taken.status, 'changed');
-  assert.match(taken.data.holder as string, /@.+\/run-a$/);
   const b = makeContext(lab!.kube, { runDir: '/tmp/.runbook/runs/run-b' });
-  try {
-    await act('lock').run(b, { ttl: '3s' });
-    assert.unreachable('the second run must be refused');
-  } catch (e) {
-    assert.instance(e, RefusedError);
-    assert.match((e as Error).message, /locked by .+\/run-a since \d{4}-\d\d-\d\dT/);
-    assert.match((e as RefusedError).hint ?? '', /take_over: true/);
-  }
-  // Still held after more than the ttl: the background renewal keeps it alive.
-  await new Promise((r) => setTimeout(r, 3500));
-  const late = await act('lock').run(b, { ttl: '3s' }).then(() => 'taken', (e: Error) => e.message);
-  assert.match(late, /locked by/);
-  const lease = await lab!.kube.getLease('kube-system', 'runbook-upgrade');
-  assert.ok(lease!.renewTime! > lease!.acquireTime!, 'renewed');
-  await a.runDeferred();
-  assert.is(await lab!.kube.getLease('kube-system', 'runbook-upgrade'), undefined);
-  // Now b gets it; c takes it over explicitly.
-  assert.is((await act('lock').run(b, { ttl: '30s' })).status, 'changed');
   const c = makeContext(lab!.kube, { runDir: '/tmp/.runbook/runs/run-c' });
-  const over = await act('lock').run(c, { ttl: '30s', take_over: true });
-  assert.match(over.message!, /taken over from .+\/run-b/);
-  await b.runDeferred(); // b no longer holds it: its release must not delete c's lease
-  assert.match((await lab!.kube.getLease('kube-system', 'runbook-upgrade'))!.holderIdentity!, /run-c$/);
-  await c.runDeferred();
+  try {
+    const taken = await act('lock').run(a, { ttl: '3s' });
+    assert.is(taken.status, 'changed');
+    assert.match(taken.data.holder as string, /@.+\/run-a$/);
+    try {
+      await act('lock').run(b, { ttl: '3s' });
+      assert.unreachable('the second run must be refused');
+    } catch (e) {
+      assert.instance(e, RefusedError);
+      assert.match((e as Error).message, /locked by .+\/run-a since \d{4}-\d\d-\d\dT/);
+      assert.match((e as RefusedError).hint ?? '', /take_over: true/);
+    }
+    // Still held after more than the ttl: the background renewal keeps it alive.
+    await new Promise((r) => setTimeout(r, 3500));
+    const late = await act('lock').run(b, { ttl: '3s' }).then(() => 'taken', (e: Error) => e.message);
+    assert.match(late, /locked by/);
+    const lease = await lab!.kube.getLease('kube-system', 'runbook-upgrade');
+    assert.ok(lease!.renewTime! > lease!.acquireTime!, 'renewed');
+    await a.runDeferred();
+    assert.is(await lab!.kube.getLease('kube-system', 'runbook-upgrade'), undefined);
+    // Now b gets it; c takes it over explicitly.
+    assert.is((await act('lock').run(b, { ttl: '30s' })).status, 'changed');
+    const over = await act('lock').run(c, { ttl: '30s', take_over: true });
+    assert.match(over.message!, /taken over from .+\/run-b/);
+    await b.runDeferred(); // b no longer holds it: its release must not delete c's lease
+    assert.match((await lab!.kube.getLease('kube-system', 'runbook-upgrade'))!.holderIdentity!, /run-c$/);
+  } finally {
+    // Always stop the renewal loops, or a failed assertion leaves them running forever.
+    for (const x of [a, b, c]) await x.runDeferred();
+  }
 });
 
 test('lock: an expired lease of a dead run is taken without take_over', async () => {
@@ -85,10 +89,13 @@ test('lock: an expired lease of a dead run is taken without take_over', async ()
   const past = Date.now() - 120_000;
   await lab!.kube.createLease({ name: 'runbook-upgrade', namespace: 'kube-system', holderIdentity: 'ghost@gone/run-x', leaseDurationSeconds: 60, acquireTime: past, renewTime: past });
   const ctx = makeContext(lab!.kube, { runDir: '/tmp/.runbook/runs/run-d' });
-  const r = await act('lock').run(ctx, {});
-  assert.match(r.message!, /taken \(the previous lease was expired\)/);
-  assert.is(r.data.previous_holder, 'ghost@gone/run-x');
-  await ctx.runDeferred();
+  try {
+    const r = await act('lock').run(ctx, {});
+    assert.match(r.message!, /taken \(the previous lease was expired\)/);
+    assert.is(r.data.previous_holder, 'ghost@gone/run-x');
+  } finally {
+    await ctx.runDeferred();
+  }
 });
 
 test.run();
