@@ -19,11 +19,10 @@ export class Watches {
     const { store, timers } = this.ctx;
     const table = wantsTable(req.headers.accept);
     const matches = (o: KObject) => (namespace === undefined || o.metadata.namespace === namespace) && filterList(req, [o]).length === 1;
-    const send = (type: string, o: KObject) => {
-      const object = table ? toTable(typeName, [o], timers.now(), o.metadata.resourceVersion ?? '', req.query.get('includeObject') ?? 'Metadata') : o;
-      res.write(`${JSON.stringify({ type, object })}\n`);
+    const send = (event: string, o: KObject) => {
+      const object = table ? toTable(type.resource, [o], timers.now(), o.metadata.resourceVersion ?? '', req.query.get('includeObject') ?? 'Metadata') : o;
+      res.write(`${JSON.stringify({ type: event, object })}\n`);
     };
-    const typeName = type.resource;
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
     res.flushHeaders(); // clients (client-go) wait for the headers before they consider the watch started
     const rv = req.query.get('resourceVersion');
