@@ -39,6 +39,8 @@ export interface EngineOptions {
   onEvent?: (e: RunEvent, child: ChildProcess) => void;
   /** Extra node flags (e.g. a heap limit for the bad-input tests). */
   nodeArgs?: string[];
+  /** A command that runs node, e.g. ['/usr/bin/time', '-f', '%M'] (it gets the signals then). */
+  prefix?: string[];
 }
 
 export function compiledCli(): string | undefined {
@@ -51,7 +53,9 @@ export function runEngine(args: string[], o: EngineOptions): Promise<EngineResul
   const cli = compiledCli();
   if (!cli) throw new Error('dist/engine/cli/main.js is missing: run `npx tsc -p .` first');
   const started = Date.now();
-  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), cli, ...args], {
+  const argv = [process.execPath, ...(o.nodeArgs ?? []), cli, ...args];
+  const cmd = [...(o.prefix ?? []), ...argv];
+  const child = spawn(cmd[0]!, cmd.slice(1), {
     cwd: o.cwd,
     env: { ...process.env, FORCE_COLOR: '0', ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
