@@ -22,6 +22,12 @@ export function tailLines(text: string, n: number): string {
   return lines.slice(-n).join('\n');
 }
 
+/** A script as one line for messages: its first line, and how many more there are. */
+export function oneLine(cmd: string): string {
+  const lines = cmd.trim().split('\n');
+  return lines.length === 1 ? lines[0]! : `${lines[0]} … (+${lines.length - 1} lines)`;
+}
+
 export const sh: Action<ShArgs> = {
   name: 'sh',
   summary: 'Run a shell command on the host (bash -c); fails unless the exit code is in expect_rc',
@@ -84,12 +90,12 @@ export const sh: Action<ShArgs> = {
     };
     const expect = a.expect_rc ?? [0];
     if (r.aborted) return { status: 'failed', message: 'interrupted', data };
-    if (r.timedOut) return { status: 'failed', message: `timed out: ${a.cmd}`, data };
+    if (r.timedOut) return { status: 'failed', message: `timed out: ${oneLine(a.cmd)}`, data };
     if (r.exitCode === null || !expect.includes(r.exitCode)) {
       const how = r.exitCode === null ? `was killed by ${r.signal ?? 'a signal'}` : `exited ${r.exitCode}`;
       const want = expect.length === 1 && expect[0] === 0 ? '' : ` (expected ${expect.join(', ')})`;
       const err = tailLines(r.stderr, 10);
-      return { status: 'failed', message: `command ${how}${want}: ${a.cmd}${err ? `\n${err}` : ''}`, data };
+      return { status: 'failed', message: `command ${how}${want}: ${oneLine(a.cmd)}${err ? `\n${err}` : ''}`, data };
     }
     return { status: 'changed', data };
   },
