@@ -90,11 +90,20 @@ test('addons: known addons checked against the target, unknown ones listed as un
   if (skip) return;
   const ctx = makeContext(lab!.kube);
   const now = await act('addons').run(ctx, { target_version: '1.30.9', namespaces: ['kube-system', 'gpu-operator'] });
-  assert.is(now.status, 'ok', now.message);
+  assert.is(now.status, 'ok', now.message); // the lab runs addons that support its own version
   assert.match(now.message!, /unknown \(check by hand\): .*nvidia-driver-daemonset/);
-  const next = await act('addons').run(ctx, { target_version: '1.31' });
+  // An old ingress controller (e2e-tested up to 1.28) in its own namespace.
+  await act('apply').run(ctx, {
+    manifest: {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'ingress-nginx-controller', namespace: 'default' },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'ingress' } }, template: { metadata: { labels: { app: 'ingress' } }, spec: { containers: [{ name: 'controller', image: 'registry.k8s.io/ingress-nginx/controller:v1.9.5@sha256:b3aba22b1da80e7acfc52b115cae1d4c687172cbf2b742d5b502419c25ff340e' }] } } },
+    },
+  });
+  const next = await act('addons').run(ctx, { target_version: '1.31', namespaces: ['kube-system', 'default'] });
   assert.is(next.status, 'failed');
-  assert.match(next.message!, /calico v3\.28\.1 \(kube-system\/DaemonSet\/calico-node\) supports Kubernetes 1\.28–1\.30/);
+  assert.match(next.message!, /ingress-nginx v1\.9\.5 \(default\/Deployment\/ingress-nginx-controller\) supports Kubernetes 1\.25–1\.28/);
+  // (Whether the lab's own CNI supports 1.31 is the lab's choice; only our controller is asserted.)
+  assert.ok((next.data.unsupported as string[]).includes('default/Deployment/ingress-nginx-controller'));
   const images = next.data.images as Array<{ addon: string | null; status: string }>;
   assert.ok(images.some((i) => i.addon === 'coredns' && i.status === 'supported'));
   assert.ok(images.some((i) => i.addon === 'kube-proxy' && i.status === 'supported'));
