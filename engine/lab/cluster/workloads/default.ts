@@ -12,12 +12,13 @@ export type WorkloadSet = 'default' | 'none' | 'deprecated-apis';
 export const ETCD_IMAGE = 'registry.k8s.io/etcd:3.5.12-0';
 
 /**
- * The Calico release a cluster of this minor would run: the newest line whose published support
- * starts at or below it (3.29 covers 1.29–1.32, so the default 1.30 lab can take two hops).
+ * The Calico release a cluster of this minor would typically run (its published support includes
+ * that minor): v3.28 at 1.28–1.30, so the default 1.30 lab's CNI does not support 1.31 and the
+ * pre-flight addon check has something real to refuse (other tests rely on that).
  */
 export function calicoImage(version: string): string {
   const minor = Number(/^v?\d+\.(\d+)/.exec(version)?.[1] ?? 30);
-  const tag = minor <= 27 ? 'v3.27.4' : minor === 28 ? 'v3.28.2' : minor <= 30 ? 'v3.29.3' : minor === 31 ? 'v3.30.2' : 'v3.31.0';
+  const tag = minor <= 27 ? 'v3.27.4' : minor <= 30 ? 'v3.28.1' : minor === 31 ? 'v3.29.3' : 'v3.31.0';
   return `docker.io/calico/node:${tag}`;
 }
 
