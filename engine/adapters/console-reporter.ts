@@ -5,6 +5,7 @@ import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import type { EventHandlers, EventOf, RunEvent, StepStatus } from '../model/events.js';
 
 const HEARTBEAT_MS = 30_000;
+const PROGRESS_EVERY_MS = 5_000;
 
 export interface ConsoleOptions {
   stream: NodeJS.WriteStream;
@@ -30,7 +31,7 @@ export interface ConsoleReporter {
 export function consoleReporter(o: ConsoleOptions): ConsoleReporter {
   const c: ChalkInstance = o.color === false ? new Chalk({ level: 0 }) : o.stream.isTTY ? chalk : new Chalk({ level: 0 });
   const live = !!o.stream.isTTY;
-  const running = new Map<string, { label: string; since: number; note?: string }>();
+  const running = new Map<string, { label: string; since: number; note?: string; lastPrinted?: number }>();
   let liveShown = false;
   let timer: NodeJS.Timeout | undefined;
 
@@ -77,10 +78,13 @@ export function consoleReporter(o: ConsoleOptions): ConsoleReporter {
     'step.output': (e) => (o.output === false ? undefined : `    ${c.dim(`${e.host} |`)} ${e.stream === 'stderr' ? c.red(e.line) : e.line}`),
     'step.progress': (e) => {
       const r = running.get(key(e));
-      if (r && live) {
-        r.note = e.message;
-        return undefined;
-      }
+      if (r) r.note = e.message;
+      if (r && live) return undefined;
+      // Without a terminal, at most one progress line per step every few seconds (a drain may
+      // report many times a second); the heartbeat shows the latest.
+      const now = Date.now();
+      if (r && r.lastPrinted !== undefined && now - r.lastPrinted < PROGRESS_EVERY_MS) return undefined;
+      if (r) r.lastPrinted = now;
       return c.dim(`    ${e.host}: ${e.stepName}: ${e.message}`);
     },
     'step.end': (e) => {

@@ -37,6 +37,16 @@ test('console: phase header, host-tagged output, one line per step, the failure 
   assert.not.match(out, /\x1b\[/, 'no colour codes when not a terminal');
 });
 
+test('console without a terminal: progress of one step is printed at most every few seconds', () => {
+  const { stream, text } = fakeStream();
+  const con = consoleReporter({ stream });
+  const ref = { phase: 0, phaseName: 'p', step: 's1', stepName: 'Drain', action: 'drain', host: 'w1' };
+  con({ kind: 'step.start', ts: 0, changes: true, ...ref });
+  for (let i = 0; i < 50; i++) con({ kind: 'step.progress', ts: i, message: `${50 - i} pods left`, ...ref });
+  con.close();
+  assert.is(text().split('\n').filter((l) => l.includes('pods left')).length, 1);
+});
+
 test('NDJSON: one parseable event per line; step.end has status and duration_ms; run.end has status and counts', async () => {
   const h = await failingRun();
   const lines: string[] = [];
