@@ -7,7 +7,16 @@ import { judgeImage } from './addons-match.js';
 
 export interface AddonsArgs {
   target_version: string;
-  namespaces?: string[];
+  /** A list, or a rendered template: "a,b c" or a JSON list. */
+  namespaces?: string[] | string;
+}
+
+export function namespaceList(v: AddonsArgs['namespaces']): string[] {
+  if (v === undefined || v === '') return ['kube-system'];
+  if (Array.isArray(v)) return v.length ? v.map(String) : ['kube-system'];
+  const s = v.trim();
+  if (s.startsWith('[')) return (JSON.parse(s) as unknown[]).map(String);
+  return s.split(/[\s,]+/).filter(Boolean);
 }
 
 const KINDS = [
@@ -29,12 +38,12 @@ export const addons: Action<AddonsArgs> = {
     type: 'object',
     required: ['target_version'],
     additionalProperties: false,
-    properties: { target_version: { type: 'string', minLength: 1 }, namespaces: { type: 'array', items: { type: 'string' } } },
+    properties: { target_version: { type: 'string', minLength: 1 }, namespaces: { anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string' }] } },
   },
-  describe: (a) => `check addon images in ${(a.namespaces ?? ['kube-system']).join(', ')} support Kubernetes ${a.target_version}`,
+  describe: (a) => `check addon images in ${namespaceList(a.namespaces).join(', ')} support Kubernetes ${a.target_version}`,
   async run(ctx, a): Promise<ActionResult> {
     const kube = await ctx.kube();
-    const namespaces = a.namespaces?.length ? a.namespaces : ['kube-system'];
+    const namespaces = namespaceList(a.namespaces);
     const images: Array<{ namespace: string; workload: string; image: string } & ReturnType<typeof judgeImage>> = [];
     for (const ns of namespaces) {
       for (const k of KINDS) {

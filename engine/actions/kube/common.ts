@@ -1,24 +1,15 @@
 // Helpers shared by the Kubernetes actions: argument coercion (rendered templates arrive as
 // strings), durations, deadline-bounded sleeps through ctx.clock, and label selectors.
+import { parseDuration as loadDuration } from '../../load/duration.js';
 import type { ActionContext } from '../action.js';
 import type { LabelSelector } from '../../ports/kube.js';
 
-/** "300s", "5m", "1h30m", "250ms", 300 (seconds) → milliseconds. */
+/** "300s", "5m", "1h30m", "250ms" or a number of milliseconds (the project's one duration syntax,
+ *  engine/load/duration.ts) → milliseconds; anything else is an error naming the argument. */
 export function parseDuration(v: unknown, what: string): number {
-  if (typeof v === 'number' && Number.isFinite(v)) return v * 1000;
-  const s = String(v ?? '').trim();
-  if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-  let total = 0;
-  let m: RegExpExecArray | null;
-  let consumed = 0;
-  while ((m = re.exec(s))) {
-    const n = Number(m[1]);
-    total += m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n * 3_600_000;
-    consumed = re.lastIndex;
-  }
-  if (s === '' || consumed !== s.length) throw new Error(`${what}: "${s}" is not a duration (like 300s, 5m, 1h)`);
-  return total;
+  const ms = typeof v === 'number' || typeof v === 'string' ? loadDuration(v) : undefined;
+  if (ms === undefined) throw new Error(`${what}: "${String(v)}" is not a duration (like 300s, 5m, 1h30m)`);
+  return ms;
 }
 
 export function optDuration(v: unknown, what: string): number | undefined {
@@ -98,7 +89,8 @@ export const podRef = (p: { namespace: string; name: string }) => `${p.namespace
 /** Seconds, for messages: 1234 → "1.2s". */
 export const secs = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
 
-/** JSON Schema fragment for duration args. */
-export const durationSchema = { anyOf: [{ type: 'string' }, { type: 'number' }] };
-export const boolSchema = { anyOf: [{ type: 'boolean' }, { type: 'string' }] };
-export const intSchema = { anyOf: [{ type: 'integer' }, { type: 'string' }] };
+/** JSON Schema fragments. Template strings ("{{x}}") pass the loader's check and are coerced here
+ *  after rendering; literal values must already be right. */
+export const durationSchema = { anyOf: [{ type: 'string', pattern: '^\\s*(\\d+|(\\d+(\\.\\d+)?(ms|s|m|h|d))+)\\s*$' }, { type: 'number', minimum: 0 }] };
+export const boolSchema = { anyOf: [{ type: 'boolean' }, { type: 'string', pattern: '^(true|false|yes|no)$' }] };
+export const intSchema = { anyOf: [{ type: 'integer' }, { type: 'string', pattern: '^-?\\d+$' }] };

@@ -30,7 +30,7 @@ export const drain: Action<DrainArgs> = {
   name: 'drain',
   summary: 'Cordon a node and evict its pods through the Eviction API, honouring PodDisruptionBudgets (kubectl drain semantics)',
   changes: true,
-  shorthand: 'node',
+  // No scalar shorthand: a drain's options matter too much to hide (`drain: worker-1` is an error).
   schema: {
     type: 'object',
     required: ['node'],
