@@ -1,7 +1,7 @@
 // Changed inputs: a run that stopped must not silently continue with different instructions.
 // After a crash, editing a runbook piece (runbooks/ is copied into a temp dir first) and the
 // inventory makes `runbook resume` refuse with exit 3 naming both files; `--allow-changed` lets
-// the operator go on deliberately.
+// the operator go on deliberately, for that attempt only.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { appendFileSync } from 'node:fs';
@@ -32,6 +32,10 @@ test('resume after the runbook and inventory changed is refused naming them, and
     // Accepted with the flag: the run goes on (stopped again at its next step to keep this short).
     const accepted = await s.resume(['--allow-changed'], { trigger: (e) => e.kind === 'step.start' && !/lock/i.test(e.stepName) });
     assert.ok(accepted.signalledAt, `resume --allow-changed must run steps again:\n${tail(accepted)}`);
+
+    // The flag is a decision for one attempt, not a new baseline: the next resume asks again.
+    const again = await s.resume();
+    assert.is(again.code, 3, `a later resume without the flag must refuse again:\n${tail(again)}`);
   });
 });
 

@@ -7,20 +7,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { statSync } from 'node:fs';
-import { at, tail, until, type EngineResult } from './engine.js';
-import { attempts, upgradeHeld } from './checks.js';
+import { at, tail, until } from './engine.js';
+import { attempts, F1_SKIP, readOnlyRefusal, upgradeHeld } from './checks.js';
 import { scenarioSkip, TARGET, withScenario } from './scenario.js';
 
 const skip = scenarioSkip();
-
-/**
- * Open finding F1 (docs/reliability.md): resume refuses a read-only step (changes: false) that was
- * in flight, e.g. the GPU Operator wait. Returns the STEP@HOST it refused, or undefined.
- */
-function knownReadOnlyRefusal(r: EngineResult): string | undefined {
-  if (r.code !== 3 || !/"Wait for the GPU Operator pods[^\n]*not marked idempotent/.test(r.stderr)) return undefined;
-  return /--rerun (\S+@gpu-1)`/.exec(r.stderr)?.[1];
-}
 
 test('an upgrade killed in kubeadm apply, interrupted mid-drain and killed while GPU pods wait resumes to the same end state', async () => {
   if (skip) return void console.log(`SKIP: ${skip}`);
@@ -53,9 +44,9 @@ test('an upgrade killed in kubeadm apply, interrupted mid-drain and killed while
     // 4. Resume to the end.
     let r4 = await s.resume();
     const expected = ['(no run.end)', 'interrupted', '(no run.end)', 'ok'];
-    const bug = knownReadOnlyRefusal(r4);
+    const bug = readOnlyRefusal(r4.code, r4.stderr, s.journal());
     if (bug) {
-      console.log(`SKIP: known bug — see docs/reliability.md#f1-a-read-only-wait-in-flight-is-refused-on-resume (resume refused ${bug}); going on with --rerun as the operator would`);
+      console.log(`${F1_SKIP} (resume refused ${bug}); going on with --rerun as the operator would`);
       r4 = await s.resume(['--rerun', bug]);
       expected.splice(3, 0, 'refused');
     }

@@ -1,0 +1,68 @@
+// The full crash matrix (RUNBOOK_CRASH_MATRIX=1; ~1 min per point): for each point, a fresh 1.30
+// lab, `runbook exec runbooks/upgrade-1.31.yaml` SIGKILLed at that point of its --json event
+// stream, then `runbook resume` — which must finish with exit 0 and leave the same end state as an
+// undamaged run (every node at 1.31 and schedulable, kubeadm upgrade apply once, no finished
+// changing step re-run, no changing command twice on a node, no PDB below its budget, one node
+// out of service at a time). Without the variable each point prints SKIP.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Scenario } from './scenario.js';
+import { at, tail, until, type EngineOptions, type Trigger } from './engine.js';
+import { F1_SKIP, readOnlyRefusal, upgradeHeld } from './checks.js';
+import { scenarioSkip, TARGET, withScenario } from './scenario.js';
+
+const enabled = process.env['RUNBOOK_CRASH_MATRIX'] === '1';
+const skip = enabled ? scenarioSkip() : 'the crash matrix runs with RUNBOOK_CRASH_MATRIX=1 (about a minute per point)';
+
+interface Point {
+  name: string;
+  trigger: () => Trigger;
+  /** Wait for this before the kill (e.g. the node is cordoned: "mid-drain"). */
+  gate?: (s: Scenario) => () => Promise<void>;
+  delayMs?: number;
+}
+
+const cordoned = (node: string) => (s: Scenario) => () => until(() => !!s.lab.control.nodes().find((n) => n.name === node)?.unschedulable, 20_000, `${node} cordoned`);
+
+const POINTS: Point[] = [
+  { name: 'pre-flight: cluster checks (PDB analysis)', trigger: () => at('step.start', /Find PodDisruptionBudgets/, 'localhost') },
+  { name: 'pre-flight: node checks running on every node at once', trigger: () => at('step.start', /Check free disk for packages/, 'gpu-1') },
+  { name: 'etcd backup: snapshot save', trigger: () => at('step.start', /Save the etcd snapshot/, 'cp-1') },
+  { name: 'etcd backup: copying the snapshot off the node', trigger: () => at('step.start', /Copy the snapshot off the node/, 'cp-1') },
+  { name: 'first control plane: kubeadm upgrade apply just started', trigger: () => at('step.start', /kubeadm upgrade apply/, 'cp-1') },
+  { name: 'first control plane: kubeadm upgrade apply, 150 ms in', trigger: () => at('step.start', /kubeadm upgrade apply/, 'cp-1'), delayMs: 150 },
+  { name: 'first control plane: right after kubeadm upgrade apply ended', trigger: () => at('step.end', /kubeadm upgrade apply/, 'cp-1') },
+  { name: 'later control plane: kubeadm upgrade node', trigger: () => at('step.start', /kubeadm upgrade node/, 'cp-2') },
+  { name: 'later control plane: mid-drain', trigger: () => at('step.start', /^Drain the node/, 'cp-2'), gate: cordoned('cp-2') },
+  { name: 'worker: mid-drain', trigger: () => at('step.start', /^Drain the node/, 'worker-1'), gate: cordoned('worker-1'), delayMs: 300 },
+  { name: 'worker: between package install and kubelet restart', trigger: () => at('step.end', /^Install the packages .*apt/, 'worker-2', 2) },
+  { name: 'worker: kubelet restart', trigger: () => at('step.start', /restart the kubelet/, 'worker-2') },
+  { name: 'worker: uncordon', trigger: () => at('step.start', /^Uncordon the node/, 'worker-1') },
+  { name: 'worker: waiting for Ready at the new version', trigger: () => at('step.start', /^Wait until the node is Ready/, 'worker-2') },
+  { name: 'GPU node: mid-drain', trigger: () => at('step.start', /^Drain the node/, 'gpu-2'), gate: cordoned('gpu-2') },
+  { name: 'GPU node: waiting for its GPU Operator pods', trigger: () => at('step.start', /Wait for the GPU Operator pods/, 'gpu-1') },
+  { name: 'GPU node: waiting for the inference workload', trigger: () => at('step.start', /Wait for the inference workload/, 'gpu-2') },
+  { name: 'validation: pods in bad states', trigger: () => at('step.start', /No pod in a bad state/, 'localhost') },
+];
+
+for (const p of POINTS) {
+  test(`SIGKILL at ${p.name}: resume finishes the upgrade exactly once`, async () => {
+    if (skip) return void console.log(`SKIP: ${skip}`);
+    await withScenario({}, async (s) => {
+      const o: Partial<EngineOptions> = { trigger: p.trigger(), ...(p.delayMs ? { delayMs: p.delayMs } : {}), ...(p.gate ? { gate: p.gate(s) } : {}) };
+      const killed = await s.exec([], o);
+      assert.ok(killed.signalledAt, `the run never reached the point (exit ${killed.code}):\n${tail(killed)}`);
+      assert.is(killed.signal, 'SIGKILL', `the run ended before the kill (exit ${killed.code}):\n${tail(killed)}`);
+      let r = await s.resume();
+      const bug = readOnlyRefusal(r.code, r.stderr, s.journal());
+      if (bug) {
+        console.log(`${F1_SKIP} (resume refused ${bug}); going on with --rerun as the operator would`);
+        r = await s.resume(['--rerun', bug]);
+      }
+      assert.is(r.code, 0, `resume after a kill at ${p.name}:\n${tail(r)}`);
+      assert.equal(await upgradeHeld(s.lab, s.journal(), TARGET), []);
+    });
+  });
+}
+
+test.run();
