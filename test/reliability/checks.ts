@@ -112,21 +112,6 @@ export async function upgradeHeld(lab: RunningLab, events: RunEvent[], version: 
   ];
 }
 
-/**
- * Open finding F1 (docs/reliability.md): resume refuses a step that was in flight even when it is
- * read-only (changes: false). Returns the STEP@HOST it refused when that is the case, else undefined.
- */
-export function readOnlyRefusal(code: number | null, stderr: string, journal: RunEvent[]): string | undefined {
-  if (code !== 3 || !/not marked idempotent/.test(stderr)) return undefined;
-  const ref = /--rerun (\S+@\S+)`/.exec(stderr)?.[1];
-  if (!ref) return undefined;
-  const at = ref.lastIndexOf('@');
-  const start = journal.filter((e) => e.kind === 'step.start' && e.step === ref.slice(0, at) && e.host === ref.slice(at + 1)).at(-1);
-  return start?.kind === 'step.start' && !start.changes ? ref : undefined;
-}
-
-export const F1_SKIP = 'SKIP: known bug — see docs/reliability.md#f1-a-read-only-step-in-flight-is-refused-on-resume';
-
 /** Run attempts in a journal: their run.end statuses in order (a killed attempt has none). */
 export function attempts(events: RunEvent[]): string[] {
   const out: string[] = [];

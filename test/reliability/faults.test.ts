@@ -24,6 +24,12 @@ function changesOn(r: LabRecords, node: string): string[] {
   return r.commands.filter((c) => c.node === node && c.exitCode === 0).flatMap((c) => changingCommand(c.command) ?? []);
 }
 
+/** Every command a node ran during one attempt (from its run.start on). */
+function commandsDuring(r: LabRecords, node: string, attempt: EngineResult): string[] {
+  const from = attempt.events.find((e) => e.kind === 'run.start')?.ts ?? 0;
+  return r.commands.filter((c) => c.node === node && c.ts >= from).map((c) => c.command);
+}
+
 /** The stop is safe: exit 1 or 3, cause and host named, a resume command printed. */
 function stoppedSafely(r: EngineResult, what: string, cause: RegExp, host: string): void {
   if (process.env['RUNBOOK_RELIABILITY_VERBOSE']) console.log(`${what}:\n${r.stderr.split('\n').filter((l) => /FAILED|Next:|resume|^\s{4,}\S/.test(l)).slice(-8).join('\n')}`);
@@ -49,7 +55,8 @@ test('lab faults stop the upgrade safely with the cause named, and resume finish
     const r2 = await s.resume();
     stoppedSafely(r2, 'ssh drop', /connection|closed|lost|reset|unreachable/i, 'cp-1');
     rec = s.lab.records();
-    assert.equal(changesOn(rec, 'cp-2'), [], 'ssh drop: cp-2 must not be touched');
+    assert.equal(changesOn(rec, 'cp-2'), [], 'ssh drop: cp-2 must not be changed');
+    assert.equal(commandsDuring(rec, 'cp-2', r2), [], 'ssh drop: no command may reach cp-2');
 
     // 3. API 5xx burst while worker-1 drains.
     await s.faults({ sshDrop: {} });
@@ -65,7 +72,8 @@ test('lab faults stop the upgrade safely with the cause named, and resume finish
     assert.ok(burst, `resume never reached worker-1's drain:\n${tail(r3)}`);
     stoppedSafely(r3, 'API 5xx', /503|ServiceUnavailable|unable to handle/, 'worker-1');
     rec = s.lab.records();
-    assert.equal(changesOn(rec, 'worker-2'), [], 'API 5xx: worker-2 must not be touched');
+    assert.equal(changesOn(rec, 'worker-2'), [], 'API 5xx: worker-2 must not be changed');
+    assert.equal(commandsDuring(rec, 'worker-2', r3), [], 'API 5xx: no command may reach worker-2');
 
     // 4. The inference PDB never allows a disruption while gpu-1 drains.
     await s.faults({ api5xx: 0, pdbBlocked: ['inference/vllm'] });
@@ -73,7 +81,8 @@ test('lab faults stop the upgrade safely with the cause named, and resume finish
     stoppedSafely(r4, 'PDB blocked', /disruption budget|PodDisruptionBudget|vllm/i, 'gpu-1');
     assert.ok(s.lab.control.nodes().find((n) => n.name === 'gpu-1')?.unschedulable, 'PDB blocked: gpu-1 stays cordoned');
     rec = s.lab.records();
-    assert.equal(changesOn(rec, 'gpu-2'), [], 'PDB blocked: gpu-2 must not be touched');
+    assert.equal(changesOn(rec, 'gpu-2'), [], 'PDB blocked: gpu-2 must not be changed');
+    assert.equal(commandsDuring(rec, 'gpu-2', r4), [], 'PDB blocked: no command may reach gpu-2');
 
     // 5. gpu-2 never turns Ready after its kubelet restart.
     await s.faults({ pdbBlocked: [], neverReady: ['gpu-2'] });
