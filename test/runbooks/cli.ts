@@ -1,7 +1,7 @@
 // Runs the real `runbook` CLI for the runbook tests: the compiled one when the tests run from
 // dist/, else the TypeScript source through tsx (development). Bounded by a timeout.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { packageRoot } from '../../engine/paths.js';
@@ -16,18 +16,26 @@ export interface CliResult {
 const fromDist = fileURLToPath(import.meta.url).includes(`${join('dist', 'test')}`);
 
 /** `runbook ARGS…` in the package root; stdout/stderr captured. */
-export function runCli(args: string[], opts: { timeoutMs?: number; env?: Record<string, string>; cwd?: string } = {}): CliResult {
+export function runCli(args: string[], opts: { timeoutMs?: number; env?: Record<string, string>; cwd?: string; stdoutFile?: string } = {}): CliResult {
   const root = packageRoot();
   const compiled = join(root, 'dist/engine/cli/main.js');
   const argv = fromDist && existsSync(compiled) ? [compiled, ...args] : ['--import', pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href, join(root, 'engine/cli/main.ts'), ...args];
-  const r = spawnSync(process.execPath, argv, {
-    cwd: opts.cwd ?? root,
-    encoding: 'utf8',
-    timeout: opts.timeoutMs ?? 60_000,
-    env: { ...process.env, FORCE_COLOR: '0', ...opts.env },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+  // A large stdout goes to a file: the CLI exits right after writing, and a pipe may not be drained.
+  const fd = opts.stdoutFile ? openSync(opts.stdoutFile, 'w') : undefined;
+  try {
+    const r = spawnSync(process.execPath, argv, {
+      cwd: opts.cwd ?? root,
+      encoding: 'utf8',
+      timeout: opts.timeoutMs ?? 60_000,
+      env: { ...process.env, FORCE_COLOR: '0', ...opts.env },
+      maxBuffer: 64 * 1024 * 1024,
+      ...(fd !== undefined ? { stdio: ['ignore', fd, 'pipe'] as ['ignore', number, 'pipe'] } : {}),
+    });
+    const stdout = opts.stdoutFile ? readFileSync(opts.stdoutFile, 'utf8') : (r.stdout ?? '');
+    return { code: r.status, stdout, stderr: r.stderr ?? '' };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** Why `runbook validate -i` cannot run yet, or undefined once the inventory loader exists. */

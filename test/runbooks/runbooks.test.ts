@@ -2,8 +2,9 @@
 // problems against the example inventories, and the plan of a hop keeps kubeadm's order.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { packageRoot } from '../../engine/paths.js';
@@ -141,6 +142,30 @@ test('the plan of upgrade-1.31 drains control plane, then workers, then GPU node
   const w = runCli(['plan', 'runbooks/upgrade-1.31.yaml', '-i', 'inventories/example-prod.yaml', '--json', '-e', 'drain_grace=90']);
   const worker = (JSON.parse(w.stdout) as PlanJson).phases.find((p) => p.name === 'Upgrade the workers')!.batches[0]![0]!;
   assert.match(flat(worker.steps).find((s) => s.describe.startsWith('drain node'))!.describe, /grace 90s, timeout 300s/);
+});
+
+test('the plan of upgrade.yaml from 1.28.15 to 1.32.4 is four whole hops, one minor each', () => {
+  const why = inventoryLoaderMissing();
+  if (why) return void console.log(`SKIP: ${why}`);
+  const file = join(mkdtempSync(join(tmpdir(), 'runbook-plan-')), 'plan.json');
+  const r = runCli(['plan', 'runbooks/upgrade.yaml', '-i', 'inventories/example-prod.yaml', '--json', '-e', 'from_version=1.28.15', '-e', 'to_version=1.32.4'], { stdoutFile: file });
+  rmSync(dirname(file), { recursive: true, force: true });
+  assert.is(r.code, 0, r.stderr);
+  const plan = JSON.parse(r.stdout) as PlanJson;
+  const applied: string[] = [];
+  for (const ph of plan.phases) {
+    for (const h of ph.batches.flat()) {
+      for (const st of flat(h.steps)) {
+        const m = /kubeadm upgrade apply (v\S+) -y/.exec(st.describe);
+        if (m) applied.push(`${h.host} ${m[1]}`);
+      }
+    }
+  }
+  assert.equal(applied, ['cp-1 v1.29.14', 'cp-1 v1.30.14', 'cp-1 v1.31.14', 'cp-1 v1.32.4']);
+  // Every hop has its own pre-flight and etcd snapshot before its control plane.
+  const names = plan.phases.filter((p) => p.batches.length > 0).map((p) => p.name);
+  assert.is(names.filter((n) => n === 'Back up etcd').length, 4);
+  assert.is(names.filter((n) => n === 'Pre-flight: cluster').length, 4);
 });
 
 test('inventory vars at every level reach the pieces, and -e beats them', () => {
