@@ -3,9 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import ssh2 from 'ssh2';
 import type { LabClusterControl, LabFaults, LabHandle, LabNodeSpec, LabOptions, LabRecords, NodeRole } from './contract.js';
 import { startControlServer } from './control.js';
+import { ed25519KeyPair } from './keys.js';
 import { inventoryText, knownHostsText, labPaths, writeAtomic, type LabState } from './files.js';
 import { LAB_USER, startNodes, type LabNodes } from './nodes/index.js';
 
@@ -62,7 +62,7 @@ export async function startLabWith(opts: LabOptions, createCluster: CreateCluste
   const paths = labPaths(dir);
   const faults = fullFaults(opts.faults);
   const token = randomBytes(24).toString('hex');
-  const clientKey = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'runbook-lab' });
+  const clientKey = ed25519KeyPair('runbook-lab');
   rmSync(paths.identityFile, { force: true }); // so the mode below applies to a new file
   writeFileSync(paths.identityFile, clientKey.private, { mode: 0o600 });
   writeFileSync(`${paths.identityFile}.pub`, `${clientKey.public.trim()}\n`, { mode: 0o644 });

@@ -4,11 +4,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import type { Client } from 'ssh2';
 import { findSftpServer } from '../../engine/lab/nodes/processes.js';
 import { startFakeLab, nodeOf, type FakeLab } from './fake-lab.js';
 import { connect, run } from './ssh-client.js';
+import { ed25519KeyPair } from '../../engine/lab/keys.js';
 
 let f: FakeLab;
 let cp1: Client;
@@ -90,7 +90,7 @@ test('closing the channel kills everything the command started', async () => {
 });
 
 test('a key other than the lab key is refused', async () => {
-  const other = ssh2.utils.generateKeyPairSync('ed25519');
+  const other = ed25519KeyPair();
   const n = nodeOf(f.lab, 'cp-1');
   try {
     await connect({ port: n.port, knownHosts: f.lab.knownHosts, identityFile: '', privateKey: other.private });

@@ -7,6 +7,7 @@ import ssh2 from 'ssh2';
 import type { Connection, ParsedKey, ServerChannel } from 'ssh2';
 import type { LabFaults, LabRecords } from '../contract.js';
 import type { NodeState } from './node-state.js';
+import { ed25519KeyPair } from '../keys.js';
 import { findSftpServer, runOnChannel, type ChannelProcess } from './processes.js';
 
 const { Server, utils } = ssh2;
@@ -51,7 +52,7 @@ function sameKey(a: Buffer, b: Buffer): boolean {
 }
 
 export async function startNodeSsh(o: NodeSshOptions): Promise<NodeSsh> {
-  const host = utils.generateKeyPairSync('ed25519');
+  const host = ed25519KeyPair();
   const allowed = utils.parseKey(o.clientPublicKey);
   if (allowed instanceof Error) throw new Error(`lab: the client public key cannot be parsed: ${allowed.message}`);
   const allowedKey = allowed as ParsedKey;
