@@ -126,7 +126,8 @@ test('with become, put writes a root-owned file and get reads a root-only file',
       const got = await t.get(dest, back, { become: { method: 'sudo' } });
       assert.is(got.sha256, put.sha256);
       assert.is(readFileSync(back, 'utf8'), 'secret config\n');
-      const leftovers = (await t.exec('ls -a ~; ls -a /tmp | grep runbook-fetch || true')).stdout;
+      // Only this test user's own files: /tmp is shared with every other suite on the machine.
+      const leftovers = (await t.exec('ls -a ~; find /tmp -maxdepth 1 -name "runbook-*" -user "$(id -un)"')).stdout;
       assert.not.match(leftovers, /runbook-(put|fetch)/, 'staging files were removed');
     });
   } finally {
