@@ -22,7 +22,7 @@ export const MAX_HOPS = 10;
 const HOP_PIECES = ['lib/preflight.yaml', 'lib/etcd-backup.yaml', 'lib/control-plane.yaml', 'lib/worker.yaml', 'lib/gpu-worker.yaml', 'lib/validate.yaml'];
 const ROLLBACK_PIECES = ['lib/etcd-restore.yaml', 'lib/worker-reinstall.yaml'];
 /** Params each entry file sets itself rather than passing through. */
-const PER_HOP = new Set(['target_version', 'current_end_of_support', 'target_end_of_support']);
+const PER_HOP = new Set(['target_version', 'end_of_support']);
 const ROLLBACK_OWN = new Set(['snapshot', 'previous_version']);
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -88,10 +88,16 @@ function imports(pieces, fixedFor, t, extra = () => '', inLib = false) {
     .join('\n');
 }
 
-const hopFixed = (eos) => (rel) => ({
+const hopFixed = () => (rel) => ({
   target_version: '{{target_version}}',
-  ...(rel === 'lib/preflight.yaml' ? eos : {}),
+  ...(rel === 'lib/preflight.yaml' ? { end_of_support: '{{end_of_support}}' } : {}),
 });
+
+/** "1.27=2024-06-28 1.28=2024-10-28 …", the end-of-support table the pre-flight warns from. */
+function eosTable(releases) {
+  return [...releases.values()].map((r) => `${r.minor}=${r.endOfSupport}`).join(' ');
+}
+const eosParam = (releases) => `  end_of_support: { type: string, default: "${eosTable(releases)}", description: 'End of community support per minor (from engine/data/releases.ts)' }`;
 
 /** runbooks/upgrade-<minor>.yaml */
 export function renderHop(minor, releases) {
@@ -99,14 +105,12 @@ export function renderHop(minor, releases) {
   const from = `${maj}.${min - 1}`;
   const to = releases.get(minor);
   if (!to) throw new Error(`${minor} is not in engine/data/releases.ts: add its line there first`);
-  const prev = releases.get(from);
   const patchKnown = to.latestPatch !== undefined;
   const dflt = `${minor}.${patchKnown ? to.latestPatch : 0}`;
   const about = patchKnown
     ? `Patch release of ${minor} to install (default: the latest recorded, ${dflt}).`
     : `Patch release of ${minor} to install. The latest ${minor} patch is not recorded in engine/data/releases.ts: pass -e target_version=${minor}.N with the newest patch.`;
   const t = tunables(HOP_PIECES, PER_HOP);
-  const eos = { current_end_of_support: prev?.endOfSupport ?? '', target_end_of_support: to.endOfSupport };
   return `${HEADER}
 ${GENERATED}
 #
@@ -120,6 +124,7 @@ params:
     default: "${dflt}"
     pattern: '^${maj}\\.${min}\\.\\d+$'
     description: "${about}"
+${eosParam(releases)}
   # Every knob of the pieces below, with its production default; the inventory or -e override them.
 ${paramLines(t)}
 requires:
@@ -127,17 +132,15 @@ requires:
   # From ${from} (or a ${minor} cluster finishing an interrupted hop); never a skipped minor.
   cluster_version: ">=${from}.0 <${maj}.${min + 1}.0"
 phases:
-${imports(HOP_PIECES, hopFixed(eos), t)}
+${imports(HOP_PIECES, hopFixed(), t)}
 `;
 }
 
 /** runbooks/lib/upgrade-hop.yaml: one whole hop, for upgrade.yaml's hop slots. */
-export function renderHopPiece() {
+export function renderHopPiece(releases) {
   const t = tunables(HOP_PIECES, PER_HOP);
   const own = `  target_version: { type: version, required: true }
-  current_end_of_support: { type: string, default: "" }
-  target_end_of_support: { type: string, default: "" }`;
-  const eos = { current_end_of_support: '{{current_end_of_support}}', target_end_of_support: '{{target_end_of_support}}' };
+${eosParam(releases)}`;
   return `${HEADER.replace('../schemas', '../../schemas')}
 ${GENERATED}
 # Piece (import): one whole hop to target_version — pre-flight, etcd snapshot, control plane,
@@ -148,12 +151,12 @@ params:
 ${own}
 ${paramLines(t)}
 phases:
-${imports(HOP_PIECES, hopFixed(eos), t, () => '', true)}
+${imports(HOP_PIECES, hopFixed(), t, () => '', true)}
 `;
 }
 
 /** runbooks/upgrade.yaml: hop slots, each a whole hop, taken while the path has that many hops. */
-export function renderMulti() {
+export function renderMulti(releases) {
   const t = tunables(HOP_PIECES, PER_HOP);
   const slots = [];
   for (let k = 0; k < MAX_HOPS; k++) {
@@ -162,6 +165,7 @@ export function renderMulti() {
     when: "length(hops) > ${k}"
     with:
       target_version: "{{lookup hops ${k}}}"
+      end_of_support: "{{end_of_support}}"
 ${[...t.keys()].map((n) => `      ${n}: "{{${n}}}"`).join('\n')}`);
   }
   return `${HEADER}
@@ -180,6 +184,7 @@ description: Upgrade a kubeadm cluster to to_version, one minor per hop, without
 params:
   to_version: { type: version, required: true, description: 'Where to end, e.g. 1.32.4 (a bare minor, 1.32, means its latest recorded patch)' }
   from_version: { type: version, required: true, description: 'The version the cluster runs now (checked against the live API server)' }
+${eosParam(releases)}
 ${paramLines(t)}
 requires:
   groups: [control_plane, workers, gpu]
@@ -249,8 +254,8 @@ export function outputs() {
   const releases = readReleases();
   const files = new Map();
   for (const minor of HOPS) files.set(`upgrade-${minor}.yaml`, renderHop(minor, releases));
-  files.set('lib/upgrade-hop.yaml', renderHopPiece());
-  files.set('upgrade.yaml', renderMulti());
+  files.set('lib/upgrade-hop.yaml', renderHopPiece(releases));
+  files.set('upgrade.yaml', renderMulti(releases));
   files.set('rollback.yaml', renderRollback());
   return files;
 }

@@ -50,7 +50,7 @@ test('a PDB that blocks a drain stops the run in pre-flight, naming it, with not
   await setFaults(t.lab, { pdbBlocked: ['default/web'] });
   const r = await runCliAsync(
     ['exec', join(packageRoot(), 'runbooks/upgrade-1.31.yaml'), '-i', t.lab.inventory, '--yes',
-      '-e', `local_backup_dir=${join(work, 'backups')}`, '-e', 'ready_timeout=20s'],
+      '-e', `local_backup_dir=${join(work, 'backups')}`, '-e', 'addon_policy=warn', '-e', 'ready_timeout=20s'],
     { cwd: work, timeoutMs: 120_000 },
   );
   runId = resumeId(r);

@@ -13,6 +13,8 @@ import { actionCatalog } from '../../engine/actions/registry.js';
 import { formatProblem } from '../../engine/model/errors.js';
 import { runCli, runCliAsync, inventoryLoaderMissing } from './cli.js';
 import { startTestLab, type TestLab } from '../helpers/lab.js';
+import { phaseCommands, stepOf } from '../helpers/runbook-steps.js';
+import { spawnSync } from 'node:child_process';
 
 const root = packageRoot();
 const rb = join(root, 'runbooks');
@@ -166,6 +168,16 @@ test('the plan of upgrade.yaml from 1.28.15 to 1.32.4 is four whole hops, one mi
   const names = plan.phases.filter((p) => p.batches.length > 0).map((p) => p.name);
   assert.is(names.filter((n) => n === 'Back up etcd').length, 4);
   assert.is(names.filter((n) => n === 'Pre-flight: cluster').length, 4);
+});
+
+test('pre-flight warns about a minor past its end of support, from the release table', () => {
+  const steps = phaseCommands('lib/preflight.yaml', 'Pre-flight: cluster', { target_version: '1.31.4', end_of_support: '1.30=2000-01-01 1.31=2999-01-01' });
+  const r = spawnSync('bash', ['-c', stepOf(steps, 'Warn about minors past their end of support').cmd], { encoding: 'utf8', timeout: 10_000 });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stderr, 'WARNING: the current minor 1.30 left community support on 2000-01-01');
+  assert.match(r.stdout, 'the target minor 1.31 is supported until 2999-01-01');
+  const unknown = phaseCommands('lib/preflight.yaml', 'Pre-flight: cluster', { target_version: '1.40.1', end_of_support: '1.30=2000-01-01' });
+  assert.match(spawnSync('bash', ['-c', stepOf(unknown, 'Warn about minors past their end of support').cmd], { encoding: 'utf8' }).stdout, 'the target minor 1.40: end of support not recorded');
 });
 
 test('inventory vars at every level reach the pieces, and -e beats them', () => {
