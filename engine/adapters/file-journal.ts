@@ -1,6 +1,7 @@
 // The run journal on disk: .runbook/runs/<id>/ (0700) with inputs.json, events.jsonl (append-only,
-// fsync'd at every step start/end so a crash loses nothing that matters) and report.md (0600).
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+// group-committed: a step start is on disk before the step runs, so a crash loses nothing resume
+// needs) and report.md (0600).
+import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEvent, RunEventKind } from '../model/events.js';
 
@@ -39,6 +40,13 @@ export const DEFAULT_RUNS_DIR = join('.runbook', 'runs');
 
 export class FileJournal {
   private fd: number | undefined;
+  /** Lines appended but not yet written (written at the next tick or barrier). */
+  private buf: string[] = [];
+  private scheduled = false;
+  /** A durable event was appended since the last fsync began. */
+  private needSync = false;
+  private syncing: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
 
   private constructor(readonly dir: string) {
     this.fd = openSync(join(dir, 'events.jsonl'), 'a', 0o600);
@@ -58,18 +66,63 @@ export class FileJournal {
     return new FileJournal(dir);
   }
 
+  /**
+   * Queue an event. Lines are written together at the end of the tick, so a fan-out of 100
+   * hosts costs one write, not 100; durable kinds (DURABLE) are fsync'd by the next barrier.
+   */
   append(e: RunEvent): void {
     if (this.fd === undefined) return;
-    writeSync(this.fd, `${JSON.stringify(e)}\n`);
-    if (DURABLE[e.kind]) fsyncSync(this.fd);
+    this.buf.push(`${JSON.stringify(e)}\n`);
+    if (DURABLE[e.kind]) this.needSync = true;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.writeOut();
+      });
+    }
+  }
+
+  /**
+   * Resolve once every event appended so far is on disk. Concurrent callers share one fsync
+   * (group commit), which runs off the event loop so SSH traffic keeps flowing meanwhile.
+   */
+  durable(): Promise<void> {
+    this.writeOut();
+    if (!this.needSync || this.fd === undefined) return this.syncing ?? Promise.resolve();
+    if (!this.syncing) {
+      this.needSync = false;
+      const fd = this.fd;
+      this.syncing = new Promise<void>((res, rej) => fsync(fd, (err) => (err ? rej(err) : res()))).finally(() => {
+        this.syncing = undefined;
+      });
+      return this.syncing;
+    }
+    // An fsync is under way and may have started before these lines were written: one more
+    // after it covers everyone who arrives meanwhile.
+    this.queued ??= this.syncing.then(() => {
+      this.queued = undefined;
+      return this.durable();
+    });
+    return this.queued;
+  }
+
+  private writeOut(): void {
+    if (this.fd === undefined || this.buf.length === 0) return;
+    writeSync(this.fd, this.buf.join(''));
+    this.buf = [];
   }
 
   writeFile(name: string, text: string): void {
     writeFileSync(join(this.dir, name), text, { mode: 0o600 });
   }
 
+  /** Write what is queued, fsync and close (a run's end). */
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd === undefined) return;
+    this.writeOut();
+    fsyncSync(this.fd);
+    closeSync(this.fd);
     this.fd = undefined;
   }
 }

@@ -68,6 +68,7 @@ export async function resumeCommand(argv: string[]): Promise<number> {
     lock.release();
     throw e;
   }
+  await journal.durable(); // the marks are read back just below
   const state = resumeStateFrom(id, readEvents(dir), reruns);
   const flying = inFlight(state);
   if (flying.length) process.stderr.write(`runbook: in flight when run ${id} stopped: ${flying.map((f) => `${f.ref} (${f.stepName})`).join(', ')}\n`);

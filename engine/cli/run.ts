@@ -58,7 +58,7 @@ export async function runWithJournal(req: RunRequest): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const pool = routingPool(req.inventory, req.becomePassword);
-  const ports = makePorts({ inventory: req.inventory, pool, selectHosts: req.selectHosts, emit, confirm: makeConfirm(req.options.yes, () => con.close()) });
+  const ports = makePorts({ inventory: req.inventory, pool, selectHosts: req.selectHosts, emit, durable: () => req.journal.durable(), confirm: makeConfirm(req.options.yes, () => con.close()) });
   try {
     const summary = await execute(ports, {
       runId: req.runId,
@@ -76,6 +76,7 @@ export async function runWithJournal(req: RunRequest): Promise<number> {
       ...(req.resumeHint ? { resumeHint: req.resumeHint } : {}),
     });
     con.close();
+    await req.journal.durable(); // the report reads the journal back: everything must be written
     req.journal.writeFile('report.md', markdownReport(readEvents(req.journal.dir)));
     const rel = relative(process.cwd(), req.journal.dir) || req.journal.dir;
     human.write(`Journal: ${rel}/ (events.jsonl, report.md)\n`);

@@ -31,6 +31,7 @@ export function makePorts(a: {
   pool: TransportPool;
   selectHosts: HostSelector;
   emit: (e: RunEvent) => void;
+  durable?: () => Promise<void>;
   confirm: ExecutorPorts['confirm'];
 }): ExecutorPorts {
   let kube: Promise<KubeClient> | undefined;
@@ -44,6 +45,7 @@ export function makePorts(a: {
     templates: template,
     selectHosts: a.selectHosts,
     emit: a.emit,
+    ...(a.durable ? { durable: a.durable } : {}),
     confirm: a.confirm,
   };
 }

@@ -31,6 +31,8 @@ export interface ExecutorPorts {
   selectHosts: HostSelector;
   /** Every event (already redacted) to the reporters and the journal. */
   emit(e: RunEvent): void;
+  /** Resolves when every event emitted so far is on disk (the journal's group commit). */
+  durable?(): Promise<void>;
   /** Ask the operator; resolve true for yes. Throw with a clear message when nobody can answer. */
   confirm(req: ConfirmRequest): Promise<boolean>;
 }

@@ -52,6 +52,8 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
 
   const started = ports.clock.now();
   run.emit({ kind: 'step.start', ts: started, changes: step.changes, ...ref });
+  // Resume decides from this line whether the step was in flight: it must be on disk first.
+  await ports.durable?.();
   const end = (status: StepStatus, message?: string, r?: ActionResult, ignored?: boolean): void => {
     const data = registered(step, status, r);
     if (step.register) hc.runtime[step.register] = data;
