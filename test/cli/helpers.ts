@@ -73,14 +73,7 @@ export function killGroup(pid: number): void {
   try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
 }
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isRunning as alive } from '../helpers/process.js';
 
 export function runIds(dir: string): string[] {
   const runs = join(dir, '.runbook', 'runs');

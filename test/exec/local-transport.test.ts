@@ -6,15 +6,8 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execLocal } from '../../engine/adapters/local-transport.js';
+import { waitGone } from '../helpers/process.js';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('exit code, stdout and stderr, with each line streamed as it arrives', async () => {
   const lines: string[] = [];
@@ -42,8 +35,7 @@ test('a timeout stops the whole process tree, a sleeping grandchild included', a
     assert.is(r.timedOut, true);
     assert.is(r.exitCode, null);
     const child = Number(readFileSync(join(dir, 'child'), 'utf8'));
-    await new Promise((res) => setTimeout(res, 100));
-    assert.not.ok(alive(child), 'the background sleep was killed with its group');
+    assert.ok(await waitGone(child), 'the background sleep was killed with its group');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

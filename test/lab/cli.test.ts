@@ -11,6 +11,7 @@ import { packageRoot } from '../../engine/paths.js';
 import { labCommand } from '../../engine/lab/cli.js';
 import { parseFault, parseTopology } from '../../engine/lab/cli-args.js';
 import type { LabFaults } from '../../engine/lab/contract.js';
+import { isRunning } from '../helpers/process.js';
 
 const main = join(packageRoot(), 'dist', 'engine', 'cli', 'main.js');
 const cli = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
@@ -18,7 +19,7 @@ const cli = (args: string[]): Promise<{ code: number; stdout: string; stderr: st
     .then((r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }))
     .catch((e: { code?: number; stdout?: string; stderr?: string }) => ({ code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' }));
 
-const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
+const alive = isRunning;
 const dirs: string[] = [];
 const started: number[] = [];
 function tempDir(): string { const d = mkdtempSync(join(tmpdir(), 'runbook-lab-cli-')); dirs.push(d); return d; }

@@ -9,6 +9,7 @@ import { findSftpServer } from '../../engine/lab/nodes/processes.js';
 import { startFakeLab, nodeOf, type FakeLab } from './fake-lab.js';
 import { connect, run } from './ssh-client.js';
 import { ed25519KeyPair } from '../../engine/lab/keys.js';
+import { waitGone } from '../helpers/process.js';
 
 let f: FakeLab;
 let cp1: Client;
@@ -82,10 +83,7 @@ test('closing the channel kills everything the command started', async () => {
     });
   });
   const pid = Number(readFileSync(pidFile, 'utf8'));
-  let alive = true;
-  for (let i = 0; i < 40 && alive; i++) {
-    try { process.kill(pid, 0); await new Promise((r) => setTimeout(r, 50)); } catch { alive = false; }
-  }
+  const alive = !(await waitGone(pid));
   assert.not.ok(alive, `background process ${pid} is gone`);
 });
 
@@ -149,10 +147,7 @@ test('a dropped connection stops the command it cut off', async () => {
   f.lab.control.faults.sshDrop = {};
   assert.ok(r.closedWithoutExit);
   const pid = Number(readFileSync(pidFile, 'utf8'));
-  let alive = true;
-  for (let i = 0; i < 40 && alive; i++) {
-    try { process.kill(pid, 0); await new Promise((res) => setTimeout(res, 50)); } catch { alive = false; }
-  }
+  const alive = !(await waitGone(pid));
   assert.not.ok(alive, `bash ${pid} was stopped with the connection`);
 });
 
@@ -183,10 +178,7 @@ test('stopping the lab ends what commands left running in the background', async
   } finally {
     await g.stop();
   }
-  let alive = true;
-  for (let i = 0; i < 40 && alive; i++) {
-    try { process.kill(pid, 0); await new Promise((res) => setTimeout(res, 50)); } catch { alive = false; }
-  }
+  const alive = !(await waitGone(pid));
   assert.not.ok(alive, `background process ${pid} is gone after the lab stopped`);
 });
 
