@@ -58,6 +58,19 @@ test('pods: kube-system is healthy; a pod that cannot be scheduled is named once
   assert.is(gpu.status, 'ok', gpu.message);
 });
 
+test('pods keeps waiting through an API server that answers 503 for a while', async () => {
+  if (skip) return;
+  const ctx = makeContext(lab!.kube);
+  lab!.faults.api5xx = 6; // more than one request's retries
+  try {
+    const r = await act('pods').run(ctx, { namespace: 'kube-system', timeout: '15s' });
+    assert.is(r.status, 'ok', r.message);
+    assert.ok(ctx.progressLog.some((m) => /cannot list pods yet: .*503/.test(m)), ctx.progressLog.join('\n'));
+  } finally {
+    lab!.faults.api5xx = 0;
+  }
+});
+
 test('pdb_check names the budgets that would block a drain', async () => {
   if (skip) return;
   const ctx = makeContext(lab!.kube);

@@ -1,5 +1,6 @@
 // `pods`: list pods (namespace / node / selector) and check none is in a bad state; with a
 // timeout it waits until they are. Read-only. Used by post-upgrade checks and the GPU procedure.
+import { KubeError } from '../../model/errors.js';
 import type { Action, ActionResult } from '../action.js';
 import { deadlineFor, durationSchema, intSchema, optDuration, parseDuration, secs, sleepUntil, toInt } from './common.js';
 import { podProblem, podSummary, type Expectation } from './pod-health.js';
@@ -48,7 +49,19 @@ export const pods: Action<PodsArgs> = {
     const kube = await ctx.kube();
     let lastMsg = '';
     for (let i = 0; i < 1_000_000; i++) {
-      const list = await kube.listPods({ namespace: a.namespace || undefined, node: a.node || undefined, labelSelector: a.selector || undefined }, ctx.signal);
+      let list;
+      try {
+        list = await kube.listPods({ namespace: a.namespace || undefined, node: a.node || undefined, labelSelector: a.selector || undefined }, ctx.signal);
+      } catch (e) {
+        // While waiting, an API server that is restarting (control-plane upgrade) is worth waiting
+        // for; bad credentials, an interrupt or a one-shot check are not.
+        const auth = e instanceof KubeError && (e.status === 401 || e.status === 403);
+        if (!waitMs || auth || ctx.signal.aborted) throw e;
+        lastMsg = `cannot list pods yet: ${(e as Error).message}`;
+        ctx.progress(lastMsg);
+        if (!(await sleepUntil(ctx, 2000, deadline))) return { status: 'failed', message: `after ${secs(ctx.clock.now() - started)}: ${lastMsg}`, data: { pods: [], bad: [], count: 0 } };
+        continue;
+      }
       const now = ctx.clock.now();
       const bad = list.flatMap((p) => {
         const why = podProblem(p, expect, now, graceMs);
