@@ -48,7 +48,7 @@ export function csv(values: string[] | undefined): string[] {
 export const USAGE = `runbook — declarative runbooks for zero-downtime kubeadm upgrades
 
 Usage:
-  runbook validate FILE... [-i INVENTORY]
+  runbook validate FILE... [-i INVENTORY] [-e k=v]...
   runbook plan FILE -i INVENTORY [-e k=v]... [--limit PATTERN] [--json]
   runbook exec FILE (-i INVENTORY | --lab) [-e k=v]... [--limit PATTERN] [--check] [--yes]
                [--json] [--tags T,...] [--skip-tags T,...] [--ask-become-pass]
