@@ -51,6 +51,16 @@ async function once(scale: number, work: string, i: number): Promise<One> {
   }
 }
 
+/** A lab that fails to start (seen once: a host key ssh2 could not parse) gets one more try. */
+async function onceRetrying(scale: number, work: string, next: () => number): Promise<One> {
+  try {
+    return await once(scale, work, next());
+  } catch (e) {
+    process.stderr.write(`  the lab did not start (${(e as Error).message}); trying once more\n`);
+    return once(scale, work, next());
+  }
+}
+
 const work = mkdtempSync(join(tmpdir(), 'runbook-bench-overhead-'));
 const pairs: Array<{ high: One; low: One }> = [];
 let failure: string | undefined;
@@ -61,12 +71,18 @@ try {
     const order = r % 2 ? [S_LOW, S_HIGH] : [S_HIGH, S_LOW];
     const got: One[] = [];
     for (const s of order) {
-      const o = await once(s, work, i++);
+      let o: One;
+      try {
+        o = await onceRetrying(s, work, () => i++);
+      } catch (e) {
+        failure = `the lab did not start at time scale ${s} (twice): ${(e as Error).message}`;
+        break;
+      }
       got.push(o);
       process.stderr.write(`  round ${r + 1}: scale ${s}: ${(o.t.wallMs / 1000).toFixed(1)} s wall, engine ${o.t.cpuS.toFixed(1)} CPU-s, lab ${o.labCpuS.toFixed(1)} CPU-s, kubelet restarts ${o.waits.restarts} = ${(o.waits.restartMs / 1000).toFixed(1)} s${o.t.code === 0 ? '' : o.t.timedOut ? ' TIMED OUT' : ` EXIT ${o.t.code}`}\n`);
       if (o.t.code !== 0) failure = `runbook exec ${o.t.timedOut ? `timed out after ${TIMEOUT_MS / 1000} s` : `exited ${o.t.code}`} at time scale ${s}: ${o.t.tail.trim().split('\n').slice(-4).join(' / ')}`;
     }
-    if (!failure) pairs.push({ high: got.find((g) => g.scale === S_HIGH)!, low: got.find((g) => g.scale === S_LOW)! });
+    if (!failure && got.length === 2) pairs.push({ high: got.find((g) => g.scale === S_HIGH)!, low: got.find((g) => g.scale === S_LOW)! });
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
