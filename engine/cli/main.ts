@@ -59,4 +59,7 @@ try {
 } catch (e) {
   code = reportError(e, (s) => process.stderr.write(s));
 }
+// process.exit does not wait for a pipe to drain: `runbook plan --json | jq` lost the tail of a
+// large plan. An empty write's callback runs after everything written before it.
+await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((res) => s.write('', () => res()))));
 process.exit(code);
