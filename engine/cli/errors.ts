@@ -1,5 +1,6 @@
 // CLI-level errors and the one mapping from error classes to exit codes (design.md §8).
 import { formatProblem, InputError, InterruptedError, RefusedError } from '../model/errors.js';
+import { TemplateError } from '../template/errors.js';
 
 /** Bad command line (unknown flag, missing file argument). Exit 2. */
 export class UsageError extends Error {
@@ -20,6 +21,12 @@ export function reportError(e: unknown, write: (s: string) => void): number {
   }
   if (e instanceof UsageError) {
     write(`runbook: ${e.message}\nSee \`runbook --help\`.\n`);
+    return EXIT.invalid;
+  }
+  if (e instanceof TemplateError) {
+    // Outside a step (phase hosts, vars, loops): the inputs cannot be rendered, e.g. an
+    // upgrade_path that refuses a downgrade given with -e. Nothing was run.
+    write(`${e.message}\nNothing was run; fix the value or the template and try again.\n`);
     return EXIT.invalid;
   }
   if (e instanceof RefusedError) {
