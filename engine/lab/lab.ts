@@ -21,6 +21,12 @@ export interface LabCluster {
 export type CreateCluster = (o: { version: string; nodes: LabNodeSpec[]; timeScale: number; faults: LabFaults }) => LabCluster | Promise<LabCluster>;
 
 export const DEFAULT_VERSION = '1.30.4';
+/**
+ * Every simulated delay (kubelet restart 3 s, vLLM start 20 s, pod stop times, kubeadm) is
+ * multiplied by this unless --time-scale says otherwise: at 0.5 a full 1.30 → 1.31 rehearsal
+ * stays under a minute, with every wait still on the critical path in its real proportions.
+ */
+export const DEFAULT_TIME_SCALE = 0.5;
 export const DEFAULT_TOPOLOGY = { controlPlanes: 3, workers: 3, gpus: 2 };
 
 /** cp-1..N, worker-1..N, gpu-1..N with capacity enough to drain any one node of the default workloads. */
@@ -54,7 +60,7 @@ export async function startLabWith(opts: LabOptions, createCluster: CreateCluste
   const dir = resolve(opts.dir);
   const version = (opts.version ?? DEFAULT_VERSION).replace(/^v/, '');
   const topology = opts.topology ?? DEFAULT_TOPOLOGY;
-  const timeScale = opts.timeScale ?? 1;
+  const timeScale = opts.timeScale ?? DEFAULT_TIME_SCALE;
   if (!(timeScale >= 0)) throw new Error(`lab: time scale must be a number ≥ 0 (got ${opts.timeScale})`);
   const specs = nodeSpecs(topology);
   if (specs.filter((s) => s.role === 'control-plane').length < 1) throw new Error('lab: the topology needs at least one control-plane node');

@@ -44,8 +44,8 @@ export function scenarioSkip(): string | undefined {
 
 /** Arguments every exec of the shipped upgrade gets in the lab. */
 export function labExtra(work: string): string[] {
-  // The default lab runs Calico v3.28, which does not support 1.31: pre-flight rightly stops on
-  // it, so the lab runs go on with a warning (as test/runbooks/lab-upgrade.test.ts does).
+  // addon_policy=warn keeps these scenarios about the fault they inject, whatever addon data the
+  // lab seeds.
   return ['-e', 'addon_policy=warn', '-e', `local_backup_dir=${join(work, 'backups')}`];
 }
 

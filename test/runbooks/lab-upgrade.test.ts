@@ -15,9 +15,9 @@ const kubectl = findKubectl('1.31');
 // Lab delays (kubelet restarts, pod start-up, termination) at a tenth: the order of events is
 // what is judged here, not wall-clock time.
 const TIME_SCALE = 0.1;
-// The default lab runs Calico v3.28.1, which does not support 1.31: pre-flight rightly stops on it
-// (a test of the addons action relies on that). The run goes on with a warning here.
-const LAB_EXTRA = ['-e', 'addon_policy=warn'];
+// The default lab runs addons that support 1.31 (Calico v3.29): the upgrade runs with no extra
+// settings, exactly as `runbook exec runbooks/upgrade-1.31.yaml --lab` does.
+const LAB_EXTRA: string[] = [];
 
 let lab: (LabHandle & { nodes: Array<{ name: string; role: Role }> }) | undefined;
 let work = '';

@@ -12,13 +12,14 @@ export type WorkloadSet = 'default' | 'none' | 'deprecated-apis';
 export const ETCD_IMAGE = 'registry.k8s.io/etcd:3.5.12-0';
 
 /**
- * The Calico release a cluster of this minor would typically run (its published support includes
- * that minor): v3.28 at 1.28–1.30, so the default 1.30 lab's CNI does not support 1.31 and the
- * pre-flight addon check has something real to refuse (other tests rely on that).
+ * The Calico release a well-kept cluster of this minor runs: one whose published support covers
+ * that minor and the next, so the default 1.30 lab rehearses the 1.31 hop with no setup
+ * (v3.29: 1.29–1.32). An older lab (1.28, 1.29) runs v3.28 (1.28–1.30), so a multi-hop rehearsal
+ * meets a real addon refusal at the 1.31 hop, as production would.
  */
 export function calicoImage(version: string): string {
   const minor = Number(/^v?\d+\.(\d+)/.exec(version)?.[1] ?? 30);
-  const tag = minor <= 27 ? 'v3.27.4' : minor <= 30 ? 'v3.28.1' : minor === 31 ? 'v3.29.3' : 'v3.31.0';
+  const tag = minor <= 27 ? 'v3.27.4' : minor <= 29 ? 'v3.28.1' : minor <= 31 ? 'v3.29.3' : 'v3.31.0';
   return `docker.io/calico/node:${tag}`;
 }
 
