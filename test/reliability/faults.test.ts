@@ -1,6 +1,6 @@
 // Faults the lab injects, one after another in the same upgrade, each set and cleared through the
 // lab's control endpoint (POST /faults) the way an operator's environment would break and heal:
-//   etcd snapshot disk full (cp-1) → SSH connection dropped during `kubeadm upgrade apply` (cp-1)
+//   etcd snapshot disk full (cp-1, after pre-flight) → SSH connection dropped during `kubeadm upgrade apply` (cp-1)
 //   → API 5xx burst during a worker's drain → a PDB that never allows a disruption (gpu-1's drain)
 //   → a node that never turns Ready (gpu-2).
 // Each must stop the run safely (exit 1 or 3) with the cause named, touch nothing further (the
@@ -42,10 +42,20 @@ function stoppedSafely(r: EngineResult, what: string, cause: RegExp, host: strin
 
 test('lab faults stop the upgrade safely with the cause named, and resume finishes it once each is cleared', async () => {
   if (skip) return void console.log(`SKIP: ${skip}`);
-  await withScenario({ faults: { diskFull: ['cp-1'] } }, async (s) => {
-    // 1. etcd snapshot directory full on cp-1: nothing may change anywhere.
-    const r1 = await s.exec(BOUNDS);
-    stoppedSafely(r1, 'disk full', /not enough free disk/, 'cp-1');
+  await withScenario({}, async (s) => {
+    // 1. The etcd snapshot directory on cp-1 fills up after pre-flight passed (set as the last
+    //    pre-flight step starts): the backup must stop before anything changes anywhere.
+    let full = false;
+    const r1 = await s.exec(BOUNDS, {
+      onEvent: (e) => {
+        if (!full && e.kind === 'step.start' && /Ask kubeadm what it would upgrade/.test(e.stepName)) {
+          full = true;
+          void s.faults({ diskFull: ['cp-1'] });
+        }
+      },
+    });
+    assert.ok(full, `the run never reached the end of pre-flight:\n${tail(r1)}`);
+    stoppedSafely(r1, 'disk full', /not enough free disk in \S+ for the etcd snapshot/, 'cp-1');
     let rec = s.lab.records();
     for (const n of s.lab.nodes) assert.equal(changesOn(rec, n.name), [], `disk full: ${n.name} was changed`);
     assert.equal(rec.nodeEvents.filter((e) => e.event === 'cordon'), [], 'disk full: no node may be cordoned');
