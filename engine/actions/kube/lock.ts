@@ -36,10 +36,10 @@ function startRenewal(ctx: ActionContext, kube: KubeClient, held: LeaseInfo, ttl
   let current = held;
   const loop = (async () => {
     for (let i = 0; i < 10_000_000 && !stop.signal.aborted; i++) {
-      await ctx.clock.sleep(ttlMs / 3, stop.signal).catch(() => undefined);
+      await ctx.clock.sleep(Math.ceil(ttlMs / 3), stop.signal).catch(() => undefined);
       if (stop.signal.aborted) return;
       try {
-        current = await kube.updateLease({ ...current, renewTime: ctx.clock.now() }, AbortSignal.any([stop.signal, AbortSignal.timeout(ttlMs / 3)]));
+        current = await kube.updateLease({ ...current, renewTime: ctx.clock.now() }, AbortSignal.any([stop.signal, AbortSignal.timeout(Math.ceil(ttlMs / 3))]));
       } catch (e) {
         if (stop.signal.aborted) return;
         const fresh = await kube.getLease(held.namespace, held.name, AbortSignal.timeout(10_000)).catch(() => undefined);
@@ -65,6 +65,9 @@ export const lock: Action<LockArgs> = {
   name: 'lock',
   summary: 'Hold a Lease for the whole run so a second run against the same cluster refuses to start',
   changes: true,
+  // The Lease lives only as long as the process that renews it: a resumed run must take it again
+  // (same holder identity user@host/RUN_ID, so its own unexpired Lease is simply renewed).
+  onResume: 'rerun',
   schema: {
     type: 'object',
     additionalProperties: false,
