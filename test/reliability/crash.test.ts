@@ -35,6 +35,8 @@ test('an upgrade killed in kubeadm apply, interrupted mid-drain and killed while
     assert.ok(w1?.unschedulable, 'worker-1 must stay cordoned after the interrupt');
     assert.match(r2.stderr, /FAILED worker-1\s+Drain the node[^\n]*\n\s*interrupted/, 'the interrupted node and step are named in the output');
     assert.match(r2.stderr, /runbook resume/, 'the output says how to continue');
+    const st = await s.cli(['status']);
+    assert.match(`${st.stdout}${st.stderr}`, /in flight: \S+@worker-1 \(Drain the node\)/, `runbook status says where the run stopped:\n${tail(st)}`);
 
     // 3. Resume, SIGKILL while gpu-1 waits for its GPU Operator pods.
     const r3 = await s.resume([], { trigger: at('step.start', /Wait for the GPU Operator pods/, 'gpu-1') });

@@ -23,17 +23,20 @@ function hostile(marker: string): string {
 const outputs = (events: RunEvent[], step: RegExp): string[] =>
   events.flatMap((e) => (e.kind === 'step.output' && e.stream === 'stdout' && step.test(e.stepName) ? [e.line] : []));
 
-test('a hostile -e value reaches every shell as one literal word (node, sudo, paths, guards, copy, register, localhost)', async () => {
+test('a hostile value from -e or the inventory reaches every shell as one literal word (node, sudo, paths, guards, copy, register, localhost)', async () => {
   if (skip) return void console.log(`SKIP: ${skip}`);
   await withScenario(SMALL, async (s) => {
     const marker = join(s.work, 'pwned');
     const payload = hostile(marker);
     writeFileSync(join(s.work, 'src.txt'), 'copied\n');
-    const r = await s.cli(['exec', fixture('inject.yaml'), '-i', s.lab.inventory, '--yes', '--json', '-e', `payload=${payload}`, '-e', `scratch=${s.work}`]);
+    // The same value as an inventory variable (a JSON string is a valid YAML scalar).
+    const inv = join(s.work, 'inventory.yaml');
+    writeFileSync(inv, readFileSync(s.lab.inventory, 'utf8').replace(/^vars:\n/m, `vars:\n  inventory_payload: ${JSON.stringify(payload)}\n`));
+    const r = await s.cli(['exec', fixture('inject.yaml'), '-i', inv, '--yes', '--json', '-e', `payload=${payload}`, '-e', `scratch=${s.work}`]);
     assert.is(r.code, 0, tail(r));
     assert.equal(readdirSync(s.work).filter((f) => f.startsWith('pwned')), [], 'a marker file means the value ran as code');
     const lines = payload.split('\n');
-    for (const step of [/^Echo the value$/, /^Use the registered value/, /^Echo the value locally/]) assert.equal(outputs(r.events, step), lines, `${step} must print the value unchanged`);
+    for (const step of [/^Echo the value$/, /^Use the registered value/, /^Echo an inventory variable/, /^Echo the value locally/]) assert.equal(outputs(r.events, step), lines, `${step} must print the value unchanged`);
     // The node got the value inside its command line (quoted), so this test exercised the node path.
     assert.ok(s.lab.records().commands.some((c) => c.command.includes('touch') && c.command.includes('pwned-6')), 'the value reached the node');
   });
