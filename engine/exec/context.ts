@@ -82,6 +82,8 @@ export interface HostCtx {
   host: Host;
   phase: number;
   phaseName: string;
+  /** A failure here refuses the run (exit 3) instead of failing it. */
+  preflight?: boolean;
   phaseIter?: number;
   /** Registered results and facts of this host (carried across phases). */
   runtime: Record<string, unknown>;

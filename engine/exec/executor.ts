@@ -79,7 +79,7 @@ export async function execute(ports: ExecutorPorts, opts: RunOptions, redactor =
               if (abort.signal.aborted || overThreshold(failed, batch.length, pr.phase.maxFailPercentage)) return;
               let rt = runtime.get(host.name);
               if (!rt) runtime.set(host.name, (rt = { vars: {}, facts: {} }));
-              const hc: HostCtx = { run, host, phase: pr.phase.index, phaseName: pr.phase.name, runtime: rt.vars, facts: rt.facts, ...(pr.iter !== undefined ? { phaseIter: pr.iter } : {}) };
+              const hc: HostCtx = { run, host, phase: pr.phase.index, phaseName: pr.phase.name, ...(pr.phase.preflight ? { preflight: true } : {}), runtime: rt.vars, facts: rt.facts, ...(pr.iter !== undefined ? { phaseIter: pr.iter } : {}) };
               try {
                 const r = await walkSteps(hc, pr.phase.steps, { layers: [pr.vars], tags: pr.phase.tags, become: pr.phase.become || host.become });
                 if (r === 'failed') {

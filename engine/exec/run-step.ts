@@ -95,7 +95,7 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
   function fail(message: string, r?: ActionResult): WalkResult {
     end('failed', message, r, step.ignoreErrors);
     if (step.ignoreErrors) return 'ok';
-    if (!run.stop) run.stop = { status: 'failed', message: `host ${host.name}, step ${key} "${step.name}": ${message}` };
+    if (!run.stop) run.stop = stopFor(hc, `host ${host.name}, step ${key} "${step.name}": ${message}`);
     return 'failed';
   }
 
@@ -181,6 +181,14 @@ export function reportStepFailure(hc: HostCtx, step: ActionStep, key: string, me
   run.counts.failed++;
   run.emit({ kind: 'step.end', ts, status: 'failed', duration_ms: 0, message, ...(step.ignoreErrors ? { ignored: true } : {}), ...ref });
   if (step.ignoreErrors) return 'ok';
-  if (!run.stop) run.stop = { status: 'failed', message: `host ${host.name}, step ${key} "${step.name}": ${message}` };
+  if (!run.stop) run.stop = stopFor(hc, `host ${host.name}, step ${key} "${step.name}": ${message}`);
   return 'failed';
+}
+
+/** Why the run stops after this failed step: a pre-flight check refuses the run, anything else fails it. */
+function stopFor(hc: HostCtx, message: string): NonNullable<HostCtx['run']['stop']> {
+  const { opts } = hc.run;
+  return hc.preflight
+    ? { status: 'refused', message: `pre-flight check failed: ${message}`, hint: `fix the cause, then ${opts.resumeHint ?? `runbook resume ${opts.runId}`}` }
+    : { status: 'failed', message };
 }

@@ -91,6 +91,11 @@ export interface Phase {
   hosts: string;
   serial: SerialEntry[];
   maxFailPercentage: number;
+  /**
+   * A pre-flight phase: its checks change nothing, and a failure refuses the run (exit 3, "a
+   * precondition refused the run") rather than failing it half-way (exit 1).
+   */
+  preflight?: boolean;
   become: boolean;
   vars: Record<string, Template>;
   tags: string[];

@@ -27,6 +27,18 @@ test('a failed host stops the run: the next host is never touched, the error nam
   assert.is(h.summary.hint, 'runbook resume 20261125-1432-ab12');
 });
 
+test('a failed check in a pre-flight phase refuses the run (exit 3 status) and no later phase starts', async () => {
+  const rb = runbook([phase('workers', [sh('check-pdbs', { name: 'PDBs' })], { preflight: true }), phase('workers', [sh('drain')])]);
+  const h = await run(rb, inv3, { rules: [{ match: 'check-pdbs', host: 'w1', exitCode: 1, stderr: 'web-pdb blocks' }] });
+  assert.is(h.summary.status, 'refused');
+  assert.match(h.summary.message ?? '', /pre-flight check failed: host w1, step .* "PDBs"/);
+  assert.match(h.summary.hint ?? '', /runbook resume 20261125-1432-ab12/);
+  assert.not.ok(h.pool.log.some((c) => c.command === 'drain'));
+  // The same failure outside pre-flight fails the run (exit 1) instead.
+  const later = await run(runbook([phase('workers', [sh('check-pdbs')])]), inv3, { rules: [{ match: 'check-pdbs', host: 'w1', exitCode: 1 }] });
+  assert.is(later.summary.status, 'failed');
+});
+
 test('serial ramp [1, 50%] over 5 hosts gives batches 1, 2, 2 and a failing batch stops later batches', async () => {
   const inv = inventory({ web: ['a', 'b', 'c', 'd', 'e'] });
   const ok = await run(runbook([phase('web', [sh('true')], { serial: serial(1, '50%') })]), inv);

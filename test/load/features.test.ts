@@ -65,6 +65,7 @@ test('phase defaults: serial 1, max fail 0, no become, no vars or tags', () => {
   assert.equal(p.vars, {});
   assert.equal(p.tags, []);
   assert.is(p.index, 0);
+  assert.is(p.preflight, undefined);
 });
 
 test('serial ramp, max_fail_percentage, become, vars and tags of a phase', () => {
@@ -138,6 +139,7 @@ test('loops: a template list with the default var, a literal list with loop_var'
   assert.equal(action('p1.s4').loop, { items: '{{nodes}}', var: 'item' });
   assert.equal(action('p1.s4').args, { node: '{{item}}' }, 'shorthand expanded');
   assert.equal(action('p1.s5').loop, { items: ['x', 'y'], var: 'n' });
+  assert.is(rb.phases[3]!.preflight, true, 'preflight: true is kept on the phase');
   assert.equal(rb.phases[2]!.loop, { items: "{{upgrade_path '1.29.1' target_version}}", var: 'hop' });
 });
 

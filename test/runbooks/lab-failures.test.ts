@@ -68,7 +68,7 @@ test('a PDB that blocks a drain stops the run in pre-flight, naming it, with not
     { cwd: work, timeoutMs: 120_000 },
   );
   runId = resumeId(r);
-  assert.ok(r.code === 1 || r.code === 3, `exit ${r.code}:\n${out(r)}`);
+  assert.is(r.code, 3, `a failed pre-flight check refuses the run (exit 3):\n${out(r)}`);
   assert.ok(/Find PodDisruptionBudgets[\s\S]*default\/web/.test(r.stdout + r.stderr), `the PDB is not named:\n${out(r)}`);
   const rec = t.lab.records();
   assert.equal(rec.nodeEvents, []);
@@ -80,7 +80,7 @@ test('a full etcd disk stops the run before the snapshot, with nothing changed',
   await setFaults(t.lab, { pdbBlocked: [], diskFull: ['cp-1'] });
   await pdbAllowsDisruption('default', 'web');
   const r = await resume();
-  assert.ok(r.code === 1 || r.code === 3, `exit ${r.code}:\n${out(r)}`);
+  assert.is(r.code, 3, `a failed pre-flight check refuses the run (exit 3):\n${out(r)}`);
   assert.ok(/not enough free disk/.test(r.stdout + r.stderr), out(r));
   const rec = t.lab.records();
   assert.equal(rec.nodeEvents, []);
