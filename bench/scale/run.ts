@@ -133,7 +133,18 @@ function curve(figs: SizeFigures[]): string {
       grow.push(`${c} ${a.hosts}→${b.hosts}: ×${(b.wall[c].median / a.wall[c].median).toFixed(1)} (time ∝ hosts^${k.toFixed(2)})`);
     }
   }
-  return `${lines.join('\n')}\n\nGrowth: ${grow.join('; ') || '—'}.`;
+  // The same from CPU seconds, which a loaded machine disturbs far less than wall time.
+  const growCpu: string[] = [];
+  const cpuMed = (f: SizeFigures, c: Cmd) => median(f.runs[c].filter(ok).map((t) => t.cpuS).filter(Number.isFinite));
+  for (const c of CMDS) {
+    const pts = figs.filter((f) => Number.isFinite(cpuMed(f, c)));
+    for (let i = 1; i < pts.length; i++) {
+      const a = cpuMed(pts[i - 1]!, c);
+      const b = cpuMed(pts[i]!, c);
+      growCpu.push(`${c} ${pts[i - 1]!.hosts}→${pts[i]!.hosts}: ×${(b / a).toFixed(1)} (hosts^${(Math.log(b / a) / Math.log(pts[i]!.hosts / pts[i - 1]!.hosts)).toFixed(2)})`);
+    }
+  }
+  return `${lines.join('\n')}\n\nGrowth of wall time: ${grow.join('; ') || '—'}.\n\nGrowth of CPU time: ${growCpu.join('; ') || '—'}.`;
 }
 
 const work = mkdtempSync(join(tmpdir(), 'runbook-bench-scale-'));
