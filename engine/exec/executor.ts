@@ -1,6 +1,7 @@
 // The executor: phases → batches (hosts concurrently, at most `forks` at once) → each host's steps
 // in order. A batch over its failure threshold stops the run: no new host of it starts and no
 // later batch or phase runs. Run-scoped clean-ups (ctx.defer) run once at the end, however it ends.
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { RefusedError } from '../model/errors.js';
 import type { StepStatus } from '../model/events.js';
@@ -23,6 +24,9 @@ export async function execute(ports: ExecutorPorts, opts: RunOptions, redactor =
 
   const counts: Record<StepStatus, number> = { ok: 0, changed: 0, skipped: 0, failed: 0 };
   const abort = new AbortController();
+  // Every step running at once listens on the run's signal: 100 hosts in a batch are 100
+  // listeners, which is no leak — without this Node prints MaxListenersExceededWarning at 11.
+  setMaxListeners(0, abort.signal);
   const run: RunCtx = {
     ports,
     opts,
