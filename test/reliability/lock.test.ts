@@ -44,17 +44,20 @@ test('a second exec while an upgrade runs is refused naming the holder; the kill
     assert.is(third.code, 3, `a new exec right after the crash is refused while the lease lives:\n${tail(third)}`);
     assert.match(third.stderr, new RegExp(`locked by \\S+/${firstId}\\b[^\\n]*expires`), tail(third));
 
-    // The killed run resumes: the lease is its own, so it is taken again (renewed), not refused.
-    // Stop it once it is past the lock (the first step of a later phase), whichever comes first.
-    const resumed = await s.resume([firstId], { trigger: (e) => (e.kind === 'step.end' && lockStep.test(e.stepName)) || (e.kind === 'step.start' && e.phase > 0) });
+    // The killed run resumes: the lease is its own, so it is taken again (renewed), not refused;
+    // while the resumed run holds it, another operator is refused again. The resume is stopped
+    // once it is past the lock (the first step of a later phase), whichever comes first.
+    let during: EngineResult | undefined;
+    const resumed = await s.resume([firstId], {
+      trigger: (e) => (e.kind === 'step.end' && lockStep.test(e.stepName)) || (e.kind === 'step.start' && e.phase > 0),
+      gate: async () => void (during = await s.exec()),
+    });
     assert.ok(resumed.signalledAt, `the resume stopped before it got past the lock:\n${tail(resumed)}`);
     const end = lockEnd(resumed);
-    if (!end && !resumed.events.some((e) => e.kind === 'step.start' && lockStep.test(e.stepName))) {
-      console.log('SKIP: known bug — see docs/reliability.md#f2-a-resumed-run-does-not-hold-the-cluster-lock (the resume skipped the lock step as done)');
-      return;
-    }
     assert.ok(end && end.status === 'changed', `resume must take the lock again:\n${tail(resumed)}`);
     assert.match(end.message ?? '', /renewed \(already ours\)/);
+    assert.is(during?.code, 3, `an exec while the resumed run holds the lock must be refused:\n${during ? tail(during) : ''}`);
+    assert.match(during!.stderr, new RegExp(`locked by \\S+/${firstId}\\b`));
   });
 });
 
