@@ -1,4 +1,4 @@
-// The full crash matrix (RUNBOOK_CRASH_MATRIX=1; ~1 min per point): for each point, a fresh 1.30
+// The full crash matrix (RUNBOOK_CRASH_MATRIX=1; ~40 s per point): for each point, a fresh 1.30
 // lab, `runbook exec runbooks/upgrade-1.31.yaml` SIGKILLed at that point of its --json event
 // stream, then `runbook resume` — which must finish with exit 0 and leave the same end state as an
 // undamaged run (every node at 1.31 and schedulable, kubeadm upgrade apply once, no finished
