@@ -1,11 +1,11 @@
 // The local transport: commands on the operator's machine via `bash -c`, each in its own process
 // group so an abort or timeout stops the whole tree (a `sleep` inside a pipeline included).
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { copyFile, chmod, readFile, stat } from 'node:fs/promises';
+import { copyFile, chmod, stat } from 'node:fs/promises';
 import { quote } from 'shell-quote';
 import type { Host } from '../model/inventory.js';
 import type { CommandResult, ExecOptions, Stream, TransferOptions, TransferResult, Transport, TransportPool } from '../ports/transport.js';
+import { sha256OfFile } from '../hash.js';
 
 /** Grace between SIGTERM and SIGKILL when stopping a command. */
 const KILL_GRACE_MS = 2000;
@@ -100,10 +100,6 @@ export function execLocal(command: string, opts: ExecOptions = {}): Promise<Comm
   });
 }
 
-async function sha256File(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
-}
-
 async function copyLocal(from: string, to: string, opts: TransferOptions = {}): Promise<TransferResult> {
   const started = Date.now();
   if (opts.become) {
@@ -113,7 +109,7 @@ async function copyLocal(from: string, to: string, opts: TransferOptions = {}): 
     await copyFile(from, to);
     await chmod(to, opts.mode ?? 0o600);
   }
-  const [a, b] = await Promise.all([sha256File(from), sha256File(to)]);
+  const [a, b] = (await Promise.all([sha256OfFile(from), sha256OfFile(to)])).map((x) => x.sha256);
   if (a !== b) throw new Error(`copy ${from} → ${to}: checksum mismatch`);
   return { bytes: (await stat(to)).size, sha256: a, durationMs: Date.now() - started };
 }

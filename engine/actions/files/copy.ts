@@ -5,7 +5,7 @@ import { posix } from 'node:path';
 import { quote } from 'shell-quote';
 import type { Action, ActionResult } from '../action.js';
 import { localPath, parseMode, pathWord, remotePath } from './paths.js';
-import { sha256Local } from './sha.js';
+import { sha256OfFile } from '../../hash.js';
 
 export interface CopyArgs {
   src: string;
@@ -43,7 +43,7 @@ export const copy: Action<CopyArgs> = {
     if (dest.endsWith('/')) dest = posix.join(dest, posix.basename(from));
     let local;
     try {
-      local = await sha256Local(from);
+      local = await sha256OfFile(from);
     } catch (e) {
       return { status: 'failed', message: `cannot read ${from} on the operator's machine: ${(e as Error).message}`, data: {} };
     }

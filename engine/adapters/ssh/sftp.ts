@@ -3,14 +3,14 @@
 // transfer never replaces the file. With become: upload to the login user's home, then a sudo
 // script copies it next to the destination, checks it and renames it; downloads of root-only files
 // go through a sudo copy into a private mktemp file the login user then reads over SFTP.
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, posix } from 'node:path';
 import type { SFTPWrapper } from 'ssh2';
 import { TransportError } from '../../model/errors.js';
 import type { CommandResult, ExecOptions, TransferOptions, TransferResult } from '../../ports/transport.js';
 import { shQuote } from './become.js';
+import { sha256OfFile } from '../../hash.js';
 
 /** What the transfer needs from its transport. */
 export interface SftpDeps {
@@ -22,16 +22,6 @@ export interface SftpDeps {
 }
 
 const MISMATCH_EXIT = 97;
-
-export async function sha256File(path: string): Promise<{ sha256: string; bytes: number }> {
-  const h = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of createReadStream(path)) {
-    h.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-  }
-  return { sha256: h.digest('hex'), bytes };
-}
 
 /** Run an SFTP operation bounded by the transfer's timeout and signal; failures become TransportErrors. */
 function bounded<T>(deps: SftpDeps, sftp: SFTPWrapper, what: string, opts: TransferOptions, op: (cb: (err: Error | null | undefined, v?: T) => void) => void): Promise<T> {
@@ -92,7 +82,7 @@ export async function putFile(deps: SftpDeps, localPath: string, remotePath: str
   const what = `upload of ${localPath} to ${deps.host}:${remotePath}`;
   let local;
   try {
-    local = await sha256File(localPath);
+    local = await sha256OfFile(localPath);
   } catch (e) {
     throw new TransportError('transfer', deps.host, `cannot read ${localPath}: ${(e as Error).message}`);
   }
@@ -152,7 +142,7 @@ export async function getFile(deps: SftpDeps, remotePath: string, localPath: str
     try {
       await bounded<void>(deps, sftp, what, opts, (cb) => sftp.fastGet(source, tmp, (err) => cb(err)));
       await chmod(tmp, opts.mode ?? 0o600);
-      const local = await sha256File(tmp);
+      const local = await sha256OfFile(tmp);
       const res = await deps.exec(`sha256sum -- ${shQuote(source)}`, execOpts);
       const remoteSum = /^([0-9a-f]{64})/.exec(res.stdout)?.[1];
       if (res.exitCode !== 0 || !remoteSum) throw new TransportError('transfer', deps.host, `${what}: sha256sum on the host failed: ${res.stderr.trim() || `exit ${res.exitCode}`}`);
