@@ -1,25 +1,9 @@
 // A minimal ActionContext for running one action outside the executor (bench only): real clock,
 // a deadline, progress kept in memory.
 import type { ActionContext } from '../../engine/actions/action.js';
-import type { Clock } from '../../engine/ports/clock.js';
+import { systemClock } from '../../engine/adapters/system-clock.js';
 import type { KubeClient } from '../../engine/ports/kube.js';
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const t = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(t);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
 
 export function benchContext(kube: KubeClient, timeoutMs: number, progress: string[] = []): ActionContext {
   return {
@@ -37,3 +21,5 @@ export function benchContext(kube: KubeClient, timeoutMs: number, progress: stri
     defer: () => undefined,
   };
 }
+
+export { systemClock };

@@ -8,24 +8,9 @@ import type { ActionContext } from '../../engine/actions/action.js';
 import { createKubeClient } from '../../engine/adapters/kube/index.js';
 import type { LabFaults, LabNodeSpec } from '../../engine/lab/contract.js';
 import type { Clock } from '../../engine/ports/clock.js';
+import { systemClock as realClock } from '../../engine/adapters/system-clock.js';
 import type { KubeClient } from '../../engine/ports/kube.js';
 
-export const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const t = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(t);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
 
 export interface Lab {
   kube: KubeClient;
