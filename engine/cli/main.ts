@@ -40,6 +40,12 @@ async function main(argv: string[]): Promise<number> {
   return run(rest);
 }
 
+// `runbook plan … | head`: the reader went away; stop quietly like other Unix tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 // Signals: a command that handles them (a run stops its step first) registers its own listener;
 // without one, or on the second signal, exit now.
 let signals = 0;

@@ -79,6 +79,9 @@ vars:
   lab: true
   lab_dir: ${q(o.dir)}
   lab_kubernetes_version: ${q(o.version)}
+  # The shipped runbooks copy etcd snapshots here (production default: ./backups/etcd), so a
+  # rehearsal's snapshots stay with its records instead of the operator's working directory.
+  local_backup_dir: ${q(`${o.dir}/backups/etcd`)}
 groups:
 `;
   for (const role of ['control-plane', 'worker', 'gpu'] as NodeRole[]) {
