@@ -40,10 +40,11 @@ async function main(argv: string[]): Promise<number> {
   return run(rest);
 }
 
-// `runbook plan … | head`: the reader went away; stop quietly like other Unix tools do.
+// `runbook plan … | head`: the reader went away. Never crash on it, and never exit early either —
+// an exec piped into a pager that quits must still finish (or stop) its step cleanly and keep
+// its journal right; the output is simply lost.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-  throw e;
+  if (e.code !== 'EPIPE') throw e;
 });
 
 // Signals: a command that handles them (a run stops its step first) registers its own listener;
