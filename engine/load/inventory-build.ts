@@ -7,19 +7,10 @@ import type { Group, Host, Inventory, KubeAccess, SshSettings } from '../model/i
 import { didYouMean } from './suggest.js';
 
 /** Connection settings a host or group may carry (all optional; merged all < groups < host). */
-export interface Settings {
-  address?: string;
-  port?: number;
-  user?: string;
-  identityFile?: string;
-  identitiesOnly?: boolean;
-  proxyJump?: string;
-  knownHosts?: string;
-  strictHostKeyChecking?: 'yes' | 'accept-new';
-  connectTimeoutMs?: number;
+export type Settings = Partial<SshSettings> & {
   become?: boolean;
   connection?: 'ssh' | 'local';
-}
+};
 
 /** One value as written: where, and under which key name (for messages). */
 interface Written {
