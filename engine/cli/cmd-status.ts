@@ -69,7 +69,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
     ...(v.startedAt ? [`  started:   ${v.startedAt}`] : []),
     `  steps:     ok=${n.ok} changed=${n.changed} skipped=${n.skipped} failed=${n.failed}`,
     ...v.failed.map((f) => `  failed:    ${f.step}@${f.host}${f.message ? ` — ${f.message.split('\n')[0]}` : ''}`),
-    ...v.inFlight.map((f) => `  in flight: ${f.ref} (${f.stepName}) — resume re-runs it only if it has skip_if or is idempotent`),
+    ...v.inFlight.map((f) => `  in flight: ${f.ref} (${f.stepName}) — resume re-runs it if it changes nothing, has skip_if or is idempotent; otherwise it asks`),
     ...(v.hint ? [`  next:      ${v.hint}`] : []),
     `  journal:   ${dir}`,
   ];
