@@ -8,51 +8,19 @@ let seq = 0;
 
 type StepExtra = Partial<Omit<ActionStep, 'kind' | 'action' | 'args'>>;
 
+/** The defaults load/ applies to every step, for steps built by hand in tests. */
+function stepDefaults(id: string, name: string | undefined) {
+  return { id, name: name ?? id, pos, secret: false, retries: 0, delayMs: 0, timeoutMs: 600_000, tags: [] as string[], ignoreErrors: false, idempotent: false, vars: {} };
+}
+
 export function action(action: string, args: Record<string, unknown>, extra: StepExtra = {}): ActionStep {
-  const id = extra.id ?? `s${seq++}`;
-  return {
-    kind: 'action',
-    action,
-    args,
-    id,
-    name: extra.name ?? id,
-    pos,
-    secret: false,
-    retries: 0,
-    delayMs: 0,
-    timeoutMs: 600_000,
-    tags: [],
-    ignoreErrors: false,
-    changes: action === 'sh',
-    idempotent: false,
-    vars: {},
-    ...extra,
-  };
+  return { kind: 'action', action, args, ...stepDefaults(extra.id ?? `s${seq++}`, extra.name), changes: action === 'sh', ...extra };
 }
 
 export const sh = (cmd: string, extra: StepExtra = {}): ActionStep => action('sh', { cmd }, extra);
 
 export function block(parts: { block: Step[]; rescue?: Step[]; always?: Step[] }, extra: Partial<Omit<BlockStep, 'kind'>> = {}): BlockStep {
-  const id = extra.id ?? `b${seq++}`;
-  return {
-    kind: 'block',
-    block: parts.block,
-    rescue: parts.rescue ?? [],
-    always: parts.always ?? [],
-    id,
-    name: extra.name ?? id,
-    pos,
-    secret: false,
-    retries: 0,
-    delayMs: 0,
-    timeoutMs: 600_000,
-    tags: [],
-    ignoreErrors: false,
-    changes: true,
-    idempotent: false,
-    vars: {},
-    ...extra,
-  };
+  return { kind: 'block', block: parts.block, rescue: parts.rescue ?? [], always: parts.always ?? [], ...stepDefaults(extra.id ?? `b${seq++}`, extra.name), changes: true, ...extra };
 }
 
 export function phase(hosts: string, steps: Step[], extra: Partial<Phase> = {}): Phase {
