@@ -3,6 +3,7 @@
 // bare ssh2 script. Five paired rounds (order rotated each round), medians, ratios with their
 // spread, controller CPU. Writes bench/results/ssh-fanout.json and prints a markdown table.
 // Usage: node dist/bench/ssh-fanout/run.js [--sizes 20,100] [--rounds 5] [--runbook FILE]
+//        [--only runbook,pool,ansible,ssh2] (a subset while developing; the full run has all four)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ const opt = (name: string, dflt: string): string => {
 const sizes = opt('--sizes', '20,100').split(',').map(Number);
 const rounds = Number(opt('--rounds', '5'));
 const RUN_TIMEOUT_MS = 180_000;
+const only = argv.includes('--only') ? new Set(opt('--only', '').split(',')) : undefined;
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -50,6 +52,7 @@ async function benchSize(n: number, cli: string | undefined, hasAnsible: boolean
   try {
     let list: Contender[] = contenders(fleet, work, cli);
     if (!hasAnsible) list = list.filter((c) => c.key !== 'ansible');
+    if (only) list = list.filter((c) => only.has(c.key));
     const samples: Record<string, Sample[]> = {};
     for (const c of list) samples[c.key] = [];
     for (let r = 0; r < rounds; r++) {

@@ -52,8 +52,12 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
 
   const started = ports.clock.now();
   run.emit({ kind: 'step.start', ts: started, changes: step.changes, ...ref });
-  // Resume decides from this line whether the step was in flight: it must be on disk first.
-  await ports.durable?.();
+  // Resume decides from this line whether a changing step was in flight, so it must be on disk
+  // before the step runs — and with it every earlier line, so each finished step's end is durable
+  // before the next changing step starts. A read-only step needs no barrier: resume runs it again
+  // whether its start was recorded or not (and the next changing step's barrier covers its end).
+  // At 100 hosts × 2 read-only steps this saves 200 waits on the group commit's fsync.
+  if (step.changes) await ports.durable?.();
   const end = (status: StepStatus, message?: string, r?: ActionResult, ignored?: boolean): void => {
     const data = registered(step, status, r);
     if (step.register) hc.runtime[step.register] = data;
