@@ -1,17 +1,31 @@
-// JSON Schema validation (ajv) of runbooks, inventories and action arguments; every ajv error
-// becomes a Problem at the FILE:LINE:COL of the offending key or value, in plain words.
+// JSON Schema validation of runbooks, inventories and action arguments; every error becomes a
+// Problem at the FILE:LINE:COL of the offending key or value, in plain words. Validators come
+// from the code generated at build time (scripts/build-validators.mjs) when it was generated
+// from the very same schema, else ajv compiles the schema here (schema-compile.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Problem } from '../model/errors.js';
 import { packageRoot } from '../paths.js';
-import { parseDuration } from './duration.js';
+import { compileSchema, schemaKey } from './schema-compile.js';
 import type { DataPath, YamlSource } from './source.js';
 import { didYouMean } from './suggest.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-ajv.addFormat('duration', { type: 'string', validate: (s: string) => parseDuration(s) !== undefined });
-ajv.addFormat('version', /^v?\d+\.\d+(\.\d+)?([-+][0-9A-Za-z.-]+)?$/);
+/** Validators generated at build time, by schemaKey; none when running from source or before a build. */
+const generated: Record<string, ValidateFunction> = await (async () => {
+  // A variable specifier: the module exists only in dist/, after the build step.
+  const specifier = './validators.generated.js';
+  try {
+    return ((await import(specifier)) as { byKey: Record<string, ValidateFunction> }).byKey;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return {};
+    throw e;
+  }
+})();
+
+function validatorFor(schema: object): ValidateFunction {
+  return generated[schemaKey(schema)] ?? compileSchema(schema);
+}
 
 const compiled = new Map<string, ValidateFunction>();
 
@@ -20,7 +34,7 @@ export function schemaValidator(name: 'runbook' | 'inventory'): ValidateFunction
   let v = compiled.get(name);
   if (!v) {
     const schema = JSON.parse(readFileSync(join(packageRoot(), 'schemas', `${name}.schema.json`), 'utf8')) as object;
-    v = ajv.compile(schema);
+    v = validatorFor(schema);
     compiled.set(name, v);
   }
   return v;
@@ -32,7 +46,7 @@ export function argsValidator(schema: Record<string, unknown>, action = '?'): Va
   let v = bySchema.get(schema);
   if (!v) {
     try {
-      v = ajv.compile(schema);
+      v = validatorFor(schema);
     } catch (e) {
       throw new Error(`the argument schema of action "${action}" does not compile (${(e as Error).message}) — this is a bug in that action`);
     }

@@ -1,7 +1,7 @@
 // Reads one YAML file with source positions: size limit, UTF-8 check, alias-bomb guard, and a
 // map from a data path (["phases", 1, "steps", 0]) back to FILE:LINE:COL for every problem.
 import { readFile, stat } from 'node:fs/promises';
-import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type ScalarTag, type Tags } from 'yaml';
+import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type Pair, type ScalarTag, type Tags, type YAMLMap } from 'yaml';
 import type { Problem, SourcePos } from '../model/errors.js';
 
 /** Runbooks and inventories are small; anything larger is a mistake (or an attack) and is refused before reading. */
@@ -54,13 +54,39 @@ export class YamlSource {
 
   private child(parent: unknown, seg: string | number): Node | undefined {
     let node: unknown = parent;
-    if (isAlias(node)) node = (node as Alias).resolve(this.doc);
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-      node = pair?.value;
-    } else if (isSeq(node) && typeof seg === 'number') node = node.items[seg];
+    if (isAlias(node)) node = this.resolveAlias(node as Alias);
+    if (isMap(node)) node = this.pairOf(node, seg)?.value;
+    else if (isSeq(node) && typeof seg === 'number') node = node.items[seg];
     else return undefined;
     return (node ?? undefined) as Node | undefined;
+  }
+
+  private readonly aliases = new Map<Alias, unknown>();
+
+  /** yaml's Alias.resolve walks the whole document each time: once per alias is enough. */
+  private resolveAlias(a: Alias): unknown {
+    if (!this.aliases.has(a)) this.aliases.set(a, a.resolve(this.doc));
+    return this.aliases.get(a);
+  }
+
+  private readonly pairs = new Map<YAMLMap, Map<string, Pair>>();
+
+  /**
+   * The first pair of a map whose scalar key reads `seg`. Indexed per map on first use: an
+   * inventory asks for the position of each of its thousands of hosts in one map.
+   */
+  private pairOf(map: YAMLMap, seg: string | number): Pair | undefined {
+    let index = this.pairs.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items) {
+        if (!isPair(p) || !isScalar(p.key)) continue;
+        const k = String(p.key.value);
+        if (!index.has(k)) index.set(k, p as Pair);
+      }
+      this.pairs.set(map, index);
+    }
+    return index.get(String(seg));
   }
 
   /** Position of the key at a path (for "unknown key" problems). */
@@ -68,7 +94,7 @@ export class YamlSource {
     const parent = this.node(path.slice(0, -1));
     const seg = path[path.length - 1];
     if (isMap(parent)) {
-      const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = this.pairOf(parent, seg!);
       const r = pair && isScalar(pair.key) ? pair.key.range : undefined;
       if (r) return this.at(r[0]);
     }
