@@ -1,13 +1,14 @@
 // buildPlan: the whole run as data — phases × batches × hosts × steps, every command rendered
 // for its host with run-time values shown as ⟨register.x⟩. Pure: it gets only the actions'
-// describe functions, so it has no way to run anything.
-import type { Host, Inventory } from '../model/inventory.js';
-import type { Runbook, Step, Template } from '../model/runbook.js';
+// describe functions, so it has no way to run anything. Equal results are shared objects: a step
+// that renders the same on many hosts is one PlanStep in every host's list (plan-steps.ts).
+import type { Inventory } from '../model/inventory.js';
+import type { Runbook, Step } from '../model/runbook.js';
 import type { HostSelector, RenderOptions, TemplateEngine } from './deps.js';
 import { expandPhases } from './phases.js';
 import { serialText } from './batches.js';
-import { buildScope } from './scope.js';
-import { loopItems, stepKey } from './steps.js';
+import { Interner, planSteps } from './plan-steps.js';
+import { PlanScopes } from './scope-cache.js';
 
 /** What plan may know of an action: how to describe it, never how to run it. */
 export interface Describer {
@@ -90,102 +91,20 @@ function runtimeStandIns(t: TemplateEngine, steps: Step[], out: Record<string, u
   return out;
 }
 
-interface Walk {
-  runtime: Record<string, unknown>;
-  facts: unknown;
-  input: PlanInput;
-  host: Host;
-  phaseIter?: number;
-  become: boolean;
-  layers: Array<Record<string, Template>>;
-  tags: string[];
-  /**
-   * The scope of `layers` on this host, built once: most steps add no variables of their own, and
-   * rebuilding the same scope for each of them was most of plan's time (1,000 hosts × 90 steps).
-   */
-  scope?: Record<string, unknown>;
-}
-
-function scopeOf(w: Walk, layers: Array<Record<string, Template>>): Record<string, unknown> {
-  return buildScope(w.input.templates, { ...w.input, runId: '⟨run_id⟩', runDir: '⟨run_dir⟩', check: false, host: w.host, templateLayers: layers, runtime: w.runtime, facts: w.facts }, PLACEHOLDER);
-}
-
-function planStep(w: Walk, step: Step, loop?: { index: number; var: string; item: unknown }): PlanStep {
-  const { input, host } = w;
-  const own = loop ? { ...step.vars, [loop.var]: loop.item } : step.vars;
-  const layers = [...w.layers, own];
-  const become = step.become ?? w.become;
-  const base: PlanStep = {
-    key: stepKey(step.id, w.phaseIter, loop?.index),
-    name: step.name,
-    action: step.kind === 'action' ? step.action : 'block',
-    describe: '',
-    changes: step.changes,
-    tags: [...w.tags, ...step.tags],
-    become,
-  };
-  if (step.when) base.when = step.when;
-  if (step.unless) base.unless = step.unless;
-  if (step.confirm) base.confirm = step.confirm;
-  if (step.register) base.register = step.register;
-  try {
-    const scope = Object.keys(own).length === 0 ? (w.scope ??= scopeOf(w, w.layers)) : scopeOf(w, layers);
-    if (step.skipIf) base.skipIf = String(input.templates.render(step.skipIf, scope, { ...PLACEHOLDER, shell: true, pos: step.positions?.['skipIf'] ?? step.pos }));
-    if (step.kind === 'block') {
-      const inner: Walk = { ...w, layers, become, tags: base.tags, scope };
-      base.block = {
-        block: planSteps(inner, step.block),
-        rescue: planSteps(inner, step.rescue),
-        always: planSteps(inner, step.always),
-      };
-    } else {
-      const action = input.actions.get(step.action);
-      if (!action) throw new Error(`unknown action ${step.action}`);
-      const args: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(step.args)) {
-        args[k] = input.templates.render(v, scope, { ...PLACEHOLDER, shell: action.shellArgs?.includes(k) ?? false, pos: step.positions?.[`args.${k}`] ?? step.pos });
-      }
-      base.describe = action.describe(args);
-    }
-  } catch (e) {
-    base.error = (e as Error).message;
-  }
-  return base;
-}
-
-function planSteps(w: Walk, steps: Step[]): PlanStep[] {
-  const out: PlanStep[] = [];
-  for (const step of steps) {
-    if (!step.loop) {
-      out.push(planStep(w, step));
-      continue;
-    }
-    const scope = scopeOf(w, [...w.layers, step.vars]);
-    let li;
-    try {
-      li = loopItems(w.input.templates, step.loop, scope, PLACEHOLDER);
-    } catch (e) {
-      out.push({ ...planStep(w, step, { index: 0, var: step.loop.var, item: '⟨?⟩' }), error: (e as Error).message });
-      continue;
-    }
-    if (li.kind === 'runtime') {
-      out.push({ ...planStep(w, step, { index: 0, var: step.loop.var, item: `⟨${step.loop.var}⟩` }), key: stepKey(step.id, w.phaseIter), loop: li.text });
-    } else {
-      li.items.forEach((item, index) => out.push(planStep(w, step, { index, var: step.loop!.var, item })));
-    }
-  }
-  return out;
-}
-
 /** The plan of a run; throws nothing for per-host template problems (they are shown in place). */
 export function buildPlan(input: PlanInput): Plan {
   const runtime = runtimeStandIns(input.templates, input.runbook.phases.flatMap((p) => p.steps));
-  const runs = expandPhases({ ...input, runId: '⟨run_id⟩', runDir: '⟨run_dir⟩', check: false }, PLACEHOLDER);
+  const run = { runbook: input.runbook, inventory: input.inventory, extraVars: input.extraVars, runId: '⟨run_id⟩', runDir: '⟨run_dir⟩', check: false };
+  const runs = expandPhases({ ...input, ...run }, PLACEHOLDER);
+  // One stand-in for `facts` (a new one per host would make every host's scope look different).
+  const scopes = new PlanScopes(input.templates, { ...run, runtime, facts: input.templates.runtimeValue('facts') }, PLACEHOLDER);
+  const intern = new Interner();
   return {
     runbook: input.runbook.file,
     inventory: input.inventory.file,
     vars: input.extraVars,
     phases: runs.map((r) => {
+      const ctx = scopes.root(r.vars);
       const p: PlanPhase = {
         index: r.phase.index,
         name: r.phase.name,
@@ -195,7 +114,7 @@ export function buildPlan(input: PlanInput): Plan {
         batches: r.batches.map((batch) =>
           batch.map((host) => ({
             host: host.name,
-            steps: planSteps({ runtime, facts: input.templates.runtimeValue('facts'), input, host, become: r.phase.become || host.become, layers: [r.vars], tags: r.phase.tags, ...(r.iter !== undefined ? { phaseIter: r.iter } : {}) }, r.phase.steps),
+            steps: planSteps({ input, scopes, intern, ctx, host, become: r.phase.become || host.become, tags: r.phase.tags, ...(r.iter !== undefined ? { phaseIter: r.iter } : {}) }, r.phase.steps),
           })),
         ),
       };

@@ -21,6 +21,14 @@ export interface TemplateEngine {
   runtimeValue(label: string): unknown;
   /** The label of a stand-in, or undefined. */
   runtimeLabel?(v: unknown): string | undefined;
+  /**
+   * The scope names a template reads (`exact`: nothing else; rendering is pure). Plan uses it to
+   * render a step once for every host that gives those names the same values; without it, plan
+   * renders everything per host.
+   */
+  templateReads?(t: unknown): { names: string[]; exact: boolean };
+  /** The names a bare expression reads at its top level. */
+  exprNames?(expr: string): string[];
 }
 
 export interface HostSelection {

@@ -26,7 +26,8 @@ export interface ScopeInput {
 
 const MAX_PASSES = 5;
 
-function hasTemplate(v: unknown): boolean {
+/** Whether a value holds template text (a layer's value that buildScope renders). */
+export function hasTemplate(v: unknown): boolean {
   if (typeof v === 'string') return v.includes('{{');
   if (Array.isArray(v)) return v.some(hasTemplate);
   if (v && typeof v === 'object') return Object.values(v).some(hasTemplate);

@@ -93,6 +93,55 @@ export function templateNames(ast: AST, helpers: ReadonlySet<string>): { names: 
   return { names, helpersUsed };
 }
 
+/** What a template reads from its scope, for memoising renders (see templateReads in render.ts). */
+export interface Reads {
+  /** First segments of every path read from the scope (helper arguments included). */
+  names: string[];
+  /**
+   * False when the template may read more than `names` says: a parent path (`../x`), `@root`,
+   * `this` at the top level, a partial or decorator, or the `log` helper (a side effect).
+   */
+  exact: boolean;
+}
+
+/**
+ * Every scope name a template reads, helper arguments and `default`'s first argument included
+ * (unlike templateNames, which lists what must be defined). Paths inside `#each`/`#with` read the
+ * item, which comes from the block's own arguments, so they add nothing.
+ */
+export function templateReadsOf(ast: AST): Reads {
+  const names = new Set<string>();
+  let exact = true;
+  const value = (e: Expr | undefined, inItem: boolean): void => {
+    if (!e) return;
+    if (isPath(e)) {
+      if (e.depth > 0 || (e.data && e.parts[0] === 'root') || (!inItem && /^this\b/.test(e.original))) exact = false;
+      else if (!inItem && !e.data && e.parts.length > 0) names.add(String(e.parts[0]));
+    } else if (e.type === 'SubExpression') call(e as hbs.AST.SubExpression, inItem);
+  };
+  const call = (c: { path: Expr; params: Expr[]; hash?: hbs.AST.Hash }, inItem: boolean): void => {
+    if (isPath(c.path) && c.path.original === 'log') exact = false;
+    const isCall = c.params.length > 0 || (c.hash?.pairs.length ?? 0) > 0;
+    if (!isCall || !isPath(c.path)) value(c.path, inItem);
+    for (const p of c.params) value(p, inItem);
+    for (const pair of c.hash?.pairs ?? []) value(pair.value, inItem);
+  };
+  const walk = (prog: AST | undefined, inItem: boolean): void => {
+    for (const n of prog?.body ?? []) {
+      if (n.type === 'MustacheStatement') call(n as hbs.AST.MustacheStatement, inItem);
+      else if (n.type === 'BlockStatement') {
+        const b = n as hbs.AST.BlockStatement;
+        call(b, inItem);
+        const changes = isPath(b.path) && CONTEXT_CHANGING.has(b.path.original);
+        walk(b.program, inItem || changes);
+        walk(b.inverse, inItem);
+      } else if (n.type !== 'ContentStatement' && n.type !== 'CommentStatement') exact = false;
+    }
+  };
+  walk(ast, false);
+  return { names: [...names], exact };
+}
+
 function path(name: string, loc: hbs.AST.SourceLocation): hbs.AST.PathExpression {
   return { type: 'PathExpression', data: false, depth: 0, parts: [name], original: name, loc } as hbs.AST.PathExpression;
 }

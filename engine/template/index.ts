@@ -1,5 +1,6 @@
 // The template layer's public surface: rendering (Handlebars) and guard expressions (jexl).
-export { render, hasTemplate, templateRefs, HELPER_NAMES, type Scope, type RenderOpts } from './render.js';
+export { render, hasTemplate, templateRefs, templateReads, HELPER_NAMES, type Scope, type RenderOpts } from './render.js';
+export type { Reads } from './ast.js';
 export { evalExpr, evalBool, compileExpr, exprNames, EXPR_FUNCTIONS } from './expr.js';
 export { runtimeValue, runtimeLabel, RuntimeValueError, type RuntimeMode } from './runtime.js';
 export { TemplateError } from './errors.js';

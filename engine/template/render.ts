@@ -4,7 +4,7 @@
 import Handlebars from 'handlebars';
 import type { SourcePos } from '../model/errors.js';
 import type { Template } from '../model/runbook.js';
-import { captureRewrite, parseTemplate, shellRewrite, templateNames, wholeValue, type NameRef } from './ast.js';
+import { captureRewrite, parseTemplate, shellRewrite, templateNames, templateReadsOf, wholeValue, type NameRef, type Reads } from './ast.js';
 import { offsetPos, TemplateError } from './errors.js';
 import { HELPERS, HelperError } from './helpers.js';
 import { runtimeLabel, runtimeText, RuntimeValueError, withRuntimeMode, type RuntimeMode } from './runtime.js';
@@ -43,12 +43,15 @@ interface Compiled {
   whole: boolean;
 }
 
-const cache = new Map<string, Compiled>();
+// One cache per mode, keyed by the source itself: a key built per call (mode + source) had to be
+// hashed afresh every time, for every render of a long shell script.
+const shellCache = new Map<string, Compiled>();
+const plainCache = new Map<string, Compiled>();
 const MAX_CACHE = 5000;
 
 function compile(src: string, shell: boolean, pos: SourcePos | undefined): Compiled {
-  const key = `${shell ? 's' : 'p'}\0${src}`;
-  const hit = cache.get(key);
+  const cache = shell ? shellCache : plainCache;
+  const hit = cache.get(src);
   if (hit) return hit;
   const ast = parseTemplate(src, pos);
   const { names, helpersUsed } = templateNames(ast, HELPER_NAMES);
@@ -57,7 +60,7 @@ function compile(src: string, shell: boolean, pos: SourcePos | undefined): Compi
   const fn = hb.compile(prog as unknown as string, { strict: true, noEscape: true });
   const c = { fn, names, helpers: helpersUsed, whole };
   if (cache.size >= MAX_CACHE) cache.clear();
-  cache.set(key, c);
+  cache.set(src, c);
   return c;
 }
 
@@ -151,4 +154,41 @@ export function templateRefs(src: string, pos?: SourcePos): { names: NameRef[]; 
   if (refsCache.size >= MAX_CACHE) refsCache.clear();
   refsCache.set(src, out);
   return out;
+}
+
+const readsCache = new Map<string, Reads>();
+const NO_READS: Reads = Object.freeze({ names: [], exact: true }) as Reads;
+
+function stringReads(src: string): Reads {
+  if (!src.includes('{{')) return NO_READS;
+  let r = readsCache.get(src);
+  if (!r) {
+    try {
+      r = templateReadsOf(parseTemplate(src));
+    } catch {
+      // A syntax error is raised when the template is rendered; nothing can be said before that.
+      r = { names: [], exact: false };
+    }
+    if (readsCache.size >= MAX_CACHE) readsCache.clear();
+    readsCache.set(src, r);
+  }
+  return r;
+}
+
+/**
+ * The scope names a template (a string, or every string in a structure) reads. Rendering is a
+ * function of those names' values alone when `exact` (helpers are pure), which lets plan render a
+ * step once for every host that gives those names the same values.
+ */
+export function templateReads(t: Template): Reads {
+  if (typeof t === 'string') return stringReads(t);
+  if (!t || typeof t !== 'object' || runtimeLabel(t)) return NO_READS;
+  const names = new Set<string>();
+  let exact = true;
+  for (const v of Array.isArray(t) ? t : Object.values(t as Record<string, unknown>)) {
+    const r = templateReads(v);
+    for (const n of r.names) names.add(n);
+    exact &&= r.exact;
+  }
+  return names.size === 0 && exact ? NO_READS : { names: [...names], exact };
 }

@@ -1,0 +1,141 @@
+// The plan as buildPlan made it before plans shared work between hosts (commit e042952): every
+// step rendered for every host with a fresh scope. Kept only to show that the shared plan is the
+// same plan, field for field.
+import type { Host } from '../../engine/model/inventory.js';
+import type { Step, Template } from '../../engine/model/runbook.js';
+import type { Plan, PlanInput, PlanPhase, PlanStep } from '../../engine/plan/build-plan.js';
+import type { RenderOptions, TemplateEngine } from '../../engine/plan/deps.js';
+import { expandPhases } from '../../engine/plan/phases.js';
+import { serialText } from '../../engine/plan/batches.js';
+import { buildScope } from '../../engine/plan/scope.js';
+import { loopItems, stepKey } from '../../engine/plan/steps.js';
+
+const PLACEHOLDER: RenderOptions = { runtime: 'placeholder' };
+
+/** Stand-ins for every registered result and `set` fact, so templates over them render as ⟨…⟩. */
+function runtimeStandIns(t: TemplateEngine, steps: Step[], out: Record<string, unknown> = {}): Record<string, unknown> {
+  for (const s of steps) {
+    if (s.register) out[s.register] = t.runtimeValue(`register.${s.register}`);
+    if (s.kind === 'action' && s.action === 'set') for (const k of Object.keys(s.args)) out[k] = t.runtimeValue(`facts.${k}`);
+    if (s.kind === 'block') runtimeStandIns(t, [...s.block, ...s.rescue, ...s.always], out);
+  }
+  return out;
+}
+
+interface Walk {
+  runtime: Record<string, unknown>;
+  facts: unknown;
+  input: PlanInput;
+  host: Host;
+  phaseIter?: number;
+  become: boolean;
+  layers: Array<Record<string, Template>>;
+  tags: string[];
+  /**
+   * The scope of `layers` on this host, built once: most steps add no variables of their own, and
+   * rebuilding the same scope for each of them was most of plan's time (1,000 hosts × 90 steps).
+   */
+  scope?: Record<string, unknown>;
+}
+
+function scopeOf(w: Walk, layers: Array<Record<string, Template>>): Record<string, unknown> {
+  return buildScope(w.input.templates, { ...w.input, runId: '⟨run_id⟩', runDir: '⟨run_dir⟩', check: false, host: w.host, templateLayers: layers, runtime: w.runtime, facts: w.facts }, PLACEHOLDER);
+}
+
+function planStep(w: Walk, step: Step, loop?: { index: number; var: string; item: unknown }): PlanStep {
+  const { input, host } = w;
+  const own = loop ? { ...step.vars, [loop.var]: loop.item } : step.vars;
+  const layers = [...w.layers, own];
+  const become = step.become ?? w.become;
+  const base: PlanStep = {
+    key: stepKey(step.id, w.phaseIter, loop?.index),
+    name: step.name,
+    action: step.kind === 'action' ? step.action : 'block',
+    describe: '',
+    changes: step.changes,
+    tags: [...w.tags, ...step.tags],
+    become,
+  };
+  if (step.when) base.when = step.when;
+  if (step.unless) base.unless = step.unless;
+  if (step.confirm) base.confirm = step.confirm;
+  if (step.register) base.register = step.register;
+  try {
+    const scope = Object.keys(own).length === 0 ? (w.scope ??= scopeOf(w, w.layers)) : scopeOf(w, layers);
+    if (step.skipIf) base.skipIf = String(input.templates.render(step.skipIf, scope, { ...PLACEHOLDER, shell: true, pos: step.positions?.['skipIf'] ?? step.pos }));
+    if (step.kind === 'block') {
+      const inner: Walk = { ...w, layers, become, tags: base.tags, scope };
+      base.block = {
+        block: planSteps(inner, step.block),
+        rescue: planSteps(inner, step.rescue),
+        always: planSteps(inner, step.always),
+      };
+    } else {
+      const action = input.actions.get(step.action);
+      if (!action) throw new Error(`unknown action ${step.action}`);
+      const args: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(step.args)) {
+        args[k] = input.templates.render(v, scope, { ...PLACEHOLDER, shell: action.shellArgs?.includes(k) ?? false, pos: step.positions?.[`args.${k}`] ?? step.pos });
+      }
+      base.describe = action.describe(args);
+    }
+  } catch (e) {
+    base.error = (e as Error).message;
+  }
+  return base;
+}
+
+function planSteps(w: Walk, steps: Step[]): PlanStep[] {
+  const out: PlanStep[] = [];
+  for (const step of steps) {
+    if (!step.loop) {
+      out.push(planStep(w, step));
+      continue;
+    }
+    const scope = scopeOf(w, [...w.layers, step.vars]);
+    let li;
+    try {
+      li = loopItems(w.input.templates, step.loop, scope, PLACEHOLDER);
+    } catch (e) {
+      out.push({ ...planStep(w, step, { index: 0, var: step.loop.var, item: '⟨?⟩' }), error: (e as Error).message });
+      continue;
+    }
+    if (li.kind === 'runtime') {
+      out.push({ ...planStep(w, step, { index: 0, var: step.loop.var, item: `⟨${step.loop.var}⟩` }), key: stepKey(step.id, w.phaseIter), loop: li.text });
+    } else {
+      li.items.forEach((item, index) => out.push(planStep(w, step, { index, var: step.loop!.var, item })));
+    }
+  }
+  return out;
+}
+
+/** The plan of a run; throws nothing for per-host template problems (they are shown in place). */
+export function referencePlan(input: PlanInput): Plan {
+  const runtime = runtimeStandIns(input.templates, input.runbook.phases.flatMap((p) => p.steps));
+  const runs = expandPhases({ ...input, runId: '⟨run_id⟩', runDir: '⟨run_dir⟩', check: false }, PLACEHOLDER);
+  return {
+    runbook: input.runbook.file,
+    inventory: input.inventory.file,
+    vars: input.extraVars,
+    phases: runs.map((r) => {
+      const p: PlanPhase = {
+        index: r.phase.index,
+        name: r.phase.name,
+        serial: serialText(r.phase.serial),
+        maxFailPercentage: r.phase.maxFailPercentage,
+        hosts: r.hosts.map((h) => h.name),
+        batches: r.batches.map((batch) =>
+          batch.map((host) => ({
+            host: host.name,
+            steps: planSteps({ runtime, facts: input.templates.runtimeValue('facts'), input, host, become: r.phase.become || host.become, layers: [r.vars], tags: r.phase.tags, ...(r.iter !== undefined ? { phaseIter: r.iter } : {}) }, r.phase.steps),
+          })),
+        ),
+      };
+      if (r.iter !== undefined) p.iteration = { index: r.iter, item: r.item };
+      if (r.problem) p.problem = r.problem;
+      if (r.skipped) p.skipped = r.skipped;
+      if (r.condition) p.condition = r.condition;
+      return p;
+    }),
+  };
+}
