@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
 import { reportError, EXIT, UsageError } from './errors.js';
+import { tuneV8ForCli } from './v8-tuning.js';
+
+tuneV8ForCli();
 
 type Command = (argv: string[]) => Promise<number>;
 
