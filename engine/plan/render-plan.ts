@@ -1,71 +1,137 @@
-// The plan as text for the terminal: phases, batches, hosts and each rendered command.
-// Hosts of a batch whose steps render identically are grouped, so a 50-worker phase stays short.
-import type { Plan, PlanHost, PlanStep } from './build-plan.js';
+// The plan as text for the terminal (phases, batches, hosts and each rendered command) and as
+// JSON, both written in chunks as they are made: a 1,000-host plan is ~8 MB of text, never held
+// whole. Hosts of a batch whose steps render identically are grouped, so a 50-worker phase stays
+// short. A step shared by many hosts (build-plan.ts) is formatted once. Secrets are replaced by
+// `redact` in every string of the plan, as if the plan had been redacted before it was written.
+import type { Plan, PlanStep } from './build-plan.js';
 
-function stepLines(s: PlanStep, indent: string, out: string[]): void {
-  const flags = [
-    s.changes ? '' : 'read-only',
-    s.become ? 'sudo' : '',
-    s.register ? `register ${s.register}` : '',
-    s.tags.length ? `tags ${s.tags.join(',')}` : '',
-  ].filter(Boolean);
-  out.push(`${indent}${s.key}  ${s.name}${flags.length ? `  [${flags.join('; ')}]` : ''}`);
-  const sub = `${indent}    `;
-  if (s.when) out.push(`${sub}when: ${s.when}`);
-  if (s.unless) out.push(`${sub}unless: ${s.unless}`);
-  if (s.loop) out.push(`${sub}loop: ${s.loop}`);
-  if (s.confirm) out.push(`${sub}confirm: ${s.confirm}`);
-  if (s.skipIf) out.push(`${sub}skip if: ${s.skipIf}`);
-  if (s.error) out.push(`${sub}!! cannot render: ${s.error}`);
-  if (s.block) {
-    for (const part of ['block', 'rescue', 'always'] as const) {
-      if (!s.block[part].length) continue;
-      out.push(`${sub}${part}:`);
-      for (const c of s.block[part]) stepLines(c, `${sub}  `, out);
+/** Replaces secret values inside one string of the plan. */
+export type Redact = (s: string) => string;
+/** Receives the output in order, a chunk at a time. */
+export type Write = (chunk: string) => void;
+
+const same: Redact = (s) => s;
+const CHUNK = 64 * 1024;
+
+/** Collects small pieces and hands them on in chunks of ~64 KiB. */
+class Out {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly write: Write) {}
+  push(s: string): void {
+    this.parts.push(s);
+    this.size += s.length;
+    if (this.size >= CHUNK) this.flush();
+  }
+  flush(): void {
+    if (this.parts.length) this.write(this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+}
+
+/** A step's lines, joined; cached per step object and indentation (shared steps are formatted once). */
+class StepText {
+  private readonly cache = new Map<string, WeakMap<PlanStep, string>>();
+  private readonly seen = new WeakSet<PlanStep>();
+  constructor(private readonly r: Redact) {}
+
+  of(s: PlanStep, indent: string): string {
+    let m = this.cache.get(indent);
+    if (!m) this.cache.set(indent, (m = new WeakMap()));
+    let t = m.get(s);
+    if (t !== undefined) return t;
+    t = this.lines(s, indent);
+    // Kept from its second use on: a step of one host only is never kept, so memory stays flat.
+    if (this.seen.has(s)) m.set(s, t);
+    else this.seen.add(s);
+    return t;
+  }
+
+  list(steps: PlanStep[], indent: string): string {
+    return steps.map((s) => this.of(s, indent)).join('\n');
+  }
+
+  private lines(s: PlanStep, indent: string): string {
+    const r = this.r;
+    const flags = [
+      s.changes ? '' : 'read-only',
+      s.become ? 'sudo' : '',
+      s.register ? `register ${r(s.register)}` : '',
+      s.tags.length ? `tags ${s.tags.map(r).join(',')}` : '',
+    ].filter(Boolean);
+    const out = [`${indent}${r(s.key)}  ${r(s.name)}${flags.length ? `  [${flags.join('; ')}]` : ''}`];
+    const sub = `${indent}    `;
+    if (s.when) out.push(`${sub}when: ${r(s.when)}`);
+    if (s.unless) out.push(`${sub}unless: ${r(s.unless)}`);
+    if (s.loop) out.push(`${sub}loop: ${r(s.loop)}`);
+    if (s.confirm) out.push(`${sub}confirm: ${r(s.confirm)}`);
+    if (s.skipIf) out.push(`${sub}skip if: ${r(s.skipIf)}`);
+    if (s.error) out.push(`${sub}!! cannot render: ${r(s.error)}`);
+    if (s.block) {
+      for (const part of ['block', 'rescue', 'always'] as const) {
+        if (!s.block[part].length) continue;
+        out.push(`${sub}${part}:`, this.list(s.block[part], `${sub}  `));
+      }
+    } else if (s.describe) {
+      const prefix = `${sub}${r(s.action) === 'sh' ? '$ ' : ''}`;
+      for (const line of r(s.describe).replace(/\s+$/, '').split('\n')) out.push(`${prefix}${line}`);
     }
-  } else if (s.describe) {
-    for (const line of s.describe.replace(/\s+$/, '').split('\n')) out.push(`${sub}${s.action === 'sh' ? '$ ' : ''}${line}`);
+    return out.join('\n');
   }
 }
 
-function hostBlock(steps: PlanStep[], indent: string): string[] {
-  const out: string[] = [];
-  for (const s of steps) stepLines(s, indent, out);
-  return out;
+/** A value with every string inside redacted (what the plan's `vars` and loop items need). */
+function redactDeep(v: unknown, r: Redact): unknown {
+  if (typeof v === 'string') return r(v);
+  if (Array.isArray(v)) return v.map((x) => redactDeep(x, r));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redactDeep(x, r)]));
+  return v;
 }
 
-function groupHosts(batch: PlanHost[]): Array<{ hosts: string[]; lines: string[] }> {
-  const groups: Array<{ hosts: string[]; lines: string[]; text: string }> = [];
-  for (const h of batch) {
-    const lines = hostBlock(h.steps, '      ');
-    const text = lines.join('\n');
-    const g = groups.find((x) => x.text === text);
-    if (g) g.hosts.push(h.host);
-    else groups.push({ hosts: [h.host], lines, text });
-  }
-  return groups;
-}
-
-/** Plan text, one line per fact; ends with a newline. */
-export function renderPlanText(plan: Plan): string {
-  const out: string[] = [`Plan for ${plan.runbook} on ${plan.inventory}`];
+/** The plan as text, one line per fact, each line ending with a newline. */
+export function writePlanText(plan: Plan, write: Write, redact: Redact = same): void {
+  const r = redact;
+  const out = new Out(write);
+  const line = (s: string) => out.push(`${s}\n`);
+  const steps = new StepText(r);
+  line(`Plan for ${r(plan.runbook)} on ${r(plan.inventory)}`);
   for (const p of plan.phases) {
-    const iter = p.iteration ? ` [${p.iteration.index}: ${JSON.stringify(p.iteration.item)}]` : '';
+    const iter = p.iteration ? ` [${p.iteration.index}: ${JSON.stringify(redactDeep(p.iteration.item, r))}]` : '';
+    line('');
     if (p.skipped) {
-      out.push('', `Phase ${p.index + 1}${iter}: ${p.name}   (skipped: ${p.skipped})`);
+      line(`Phase ${p.index + 1}${iter}: ${r(p.name)}   (skipped: ${r(p.skipped)})`);
       continue;
     }
-    out.push('', `Phase ${p.index + 1}${iter}: ${p.name}   (hosts: ${p.hosts.length ? p.hosts.join(', ') : 'none'}; serial ${p.serial}; max fail ${p.maxFailPercentage}%)`);
-    if (p.condition) out.push(`  only if ${p.condition} (known at run time)`);
-    if (p.problem) out.push(`  !! ${p.problem}`);
+    line(`Phase ${p.index + 1}${iter}: ${r(p.name)}   (hosts: ${p.hosts.length ? p.hosts.map(r).join(', ') : 'none'}; serial ${r(p.serial)}; max fail ${p.maxFailPercentage}%)`);
+    if (p.condition) line(`  only if ${r(p.condition)} (known at run time)`);
+    if (p.problem) line(`  !! ${r(p.problem)}`);
     p.batches.forEach((batch, bi) => {
-      out.push(`  Batch ${bi + 1}/${p.batches.length}: ${batch.map((h) => h.host).join(', ')}`);
-      for (const g of groupHosts(batch)) {
-        out.push(`    ${g.hosts.length > 1 ? `hosts ${g.hosts.join(', ')}` : `host ${g.hosts[0]}`}:`);
-        out.push(...g.lines);
+      line(`  Batch ${bi + 1}/${p.batches.length}: ${batch.map((h) => r(h.host)).join(', ')}`);
+      // Hosts whose steps read the same, in order of first appearance (a Map: one lookup per host).
+      const groups = new Map<string, string[]>();
+      for (const h of batch) {
+        const text = steps.list(h.steps, '      ');
+        const g = groups.get(text);
+        if (g) g.push(r(h.host));
+        else groups.set(text, [r(h.host)]);
+      }
+      for (const [text, hosts] of groups) {
+        line(`    ${hosts.length > 1 ? `hosts ${hosts.join(', ')}` : `host ${hosts[0]}`}:`);
+        if (text) line(text);
       }
     });
   }
-  out.push('', `${plan.phases.length} phase(s). Values shown as ⟨…⟩ are known only at run time. Nothing was contacted.`);
-  return `${out.join('\n')}\n`;
+  line('');
+  line(`${plan.phases.length} phase(s). Values shown as ⟨…⟩ are known only at run time. Nothing was contacted.`);
+  out.flush();
 }
+
+/** Plan text, one line per fact; ends with a newline. */
+export function renderPlanText(plan: Plan, redact?: Redact): string {
+  const parts: string[] = [];
+  writePlanText(plan, (c) => parts.push(c), redact);
+  return parts.join('');
+}
+
+export { writePlanJson } from './plan-json.js';

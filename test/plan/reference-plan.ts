@@ -1,9 +1,9 @@
 // The plan as buildPlan made it before plans shared work between hosts (commit e042952): every
-// step rendered for every host with a fresh scope. Kept only to show that the shared plan is the
-// same plan, field for field.
+// step rendered for every host with a fresh scope; and its text as renderPlanText wrote it then.
+// Kept only to show that the shared plan, written in chunks, is the same plan, byte for byte.
 import type { Host } from '../../engine/model/inventory.js';
 import type { Step, Template } from '../../engine/model/runbook.js';
-import type { Plan, PlanInput, PlanPhase, PlanStep } from '../../engine/plan/build-plan.js';
+import type { Plan, PlanHost, PlanInput, PlanPhase, PlanStep } from '../../engine/plan/build-plan.js';
 import type { RenderOptions, TemplateEngine } from '../../engine/plan/deps.js';
 import { expandPhases } from '../../engine/plan/phases.js';
 import { serialText } from '../../engine/plan/batches.js';
@@ -138,4 +138,73 @@ export function referencePlan(input: PlanInput): Plan {
       return p;
     }),
   };
+}
+
+// The text, as renderPlanText made it from a plan held (and redacted) whole.
+function stepLines(s: PlanStep, indent: string, out: string[]): void {
+  const flags = [
+    s.changes ? '' : 'read-only',
+    s.become ? 'sudo' : '',
+    s.register ? `register ${s.register}` : '',
+    s.tags.length ? `tags ${s.tags.join(',')}` : '',
+  ].filter(Boolean);
+  out.push(`${indent}${s.key}  ${s.name}${flags.length ? `  [${flags.join('; ')}]` : ''}`);
+  const sub = `${indent}    `;
+  if (s.when) out.push(`${sub}when: ${s.when}`);
+  if (s.unless) out.push(`${sub}unless: ${s.unless}`);
+  if (s.loop) out.push(`${sub}loop: ${s.loop}`);
+  if (s.confirm) out.push(`${sub}confirm: ${s.confirm}`);
+  if (s.skipIf) out.push(`${sub}skip if: ${s.skipIf}`);
+  if (s.error) out.push(`${sub}!! cannot render: ${s.error}`);
+  if (s.block) {
+    for (const part of ['block', 'rescue', 'always'] as const) {
+      if (!s.block[part].length) continue;
+      out.push(`${sub}${part}:`);
+      for (const c of s.block[part]) stepLines(c, `${sub}  `, out);
+    }
+  } else if (s.describe) {
+    for (const line of s.describe.replace(/\s+$/, '').split('\n')) out.push(`${sub}${s.action === 'sh' ? '$ ' : ''}${line}`);
+  }
+}
+
+function hostBlock(steps: PlanStep[], indent: string): string[] {
+  const out: string[] = [];
+  for (const s of steps) stepLines(s, indent, out);
+  return out;
+}
+
+function groupHosts(batch: PlanHost[]): Array<{ hosts: string[]; lines: string[] }> {
+  const groups: Array<{ hosts: string[]; lines: string[]; text: string }> = [];
+  for (const h of batch) {
+    const lines = hostBlock(h.steps, '      ');
+    const text = lines.join('\n');
+    const g = groups.find((x) => x.text === text);
+    if (g) g.hosts.push(h.host);
+    else groups.push({ hosts: [h.host], lines, text });
+  }
+  return groups;
+}
+
+/** Plan text, one line per fact; ends with a newline. */
+export function referenceText(plan: Plan): string {
+  const out: string[] = [`Plan for ${plan.runbook} on ${plan.inventory}`];
+  for (const p of plan.phases) {
+    const iter = p.iteration ? ` [${p.iteration.index}: ${JSON.stringify(p.iteration.item)}]` : '';
+    if (p.skipped) {
+      out.push('', `Phase ${p.index + 1}${iter}: ${p.name}   (skipped: ${p.skipped})`);
+      continue;
+    }
+    out.push('', `Phase ${p.index + 1}${iter}: ${p.name}   (hosts: ${p.hosts.length ? p.hosts.join(', ') : 'none'}; serial ${p.serial}; max fail ${p.maxFailPercentage}%)`);
+    if (p.condition) out.push(`  only if ${p.condition} (known at run time)`);
+    if (p.problem) out.push(`  !! ${p.problem}`);
+    p.batches.forEach((batch, bi) => {
+      out.push(`  Batch ${bi + 1}/${p.batches.length}: ${batch.map((h) => h.host).join(', ')}`);
+      for (const g of groupHosts(batch)) {
+        out.push(`    ${g.hosts.length > 1 ? `hosts ${g.hosts.join(', ')}` : `host ${g.hosts[0]}`}:`);
+        out.push(...g.lines);
+      }
+    });
+  }
+  out.push('', `${plan.phases.length} phase(s). Values shown as ⟨…⟩ are known only at run time. Nothing was contacted.`);
+  return `${out.join('\n')}\n`;
 }

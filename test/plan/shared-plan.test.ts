@@ -8,7 +8,9 @@ import { loadInputs } from '../../engine/cli/inputs.js';
 import { packageRoot } from '../../engine/paths.js';
 import { buildPlan, type PlanInput, type PlanStep } from '../../engine/plan/build-plan.js';
 import * as template from '../../engine/template/index.js';
-import { referencePlan } from './reference-plan.js';
+import { Redactor } from '../../engine/exec/redact.js';
+import { renderPlanText, writePlanJson, writePlanText } from '../../engine/plan/render-plan.js';
+import { referencePlan, referenceText } from './reference-plan.js';
 
 const root = packageRoot();
 const at = (p: string) => join(root, p);
@@ -32,7 +34,23 @@ const CASES: Array<[string, string, string[], string?]> = [
 for (const [rb, inv, extra, limit] of CASES) {
   test(`the shared plan of ${rb} on ${inv} ${extra.map((e) => `-e ${e}`).join(' ')}${limit ? ` --limit ${limit}` : ''} is each host's own plan`, async () => {
     const i = await input(rb, inv, extra, limit);
-    assert.fixture(JSON.stringify(buildPlan(i), null, 1), JSON.stringify(referencePlan(i), null, 1));
+    const shared = buildPlan(i);
+    const reference = referencePlan(i);
+    assert.fixture(JSON.stringify(shared, null, 1), JSON.stringify(reference, null, 1));
+    // Written in chunks, with secrets redacted string by string: the bytes of the plan redacted whole.
+    const redactor = new Redactor();
+    redactor.addVarsByName({ token: 'kubeadm', password: 'w-3.internal', key: '1.31' });
+    const redact = (s: string) => redactor.text(s);
+    for (const r of [undefined, redact]) {
+      const whole = r ? redactor.deep(reference) : reference;
+      const text: string[] = [];
+      writePlanText(shared, (c) => text.push(c), r);
+      assert.fixture(text.join(''), referenceText(whole));
+      const json: string[] = [];
+      writePlanJson(shared, (c) => json.push(c), r);
+      assert.fixture(json.join(''), `${JSON.stringify(whole, null, 2)}\n`);
+    }
+    assert.is(renderPlanText(shared), referenceText(reference));
   });
 }
 
@@ -69,6 +87,12 @@ test('a step that renders the same on 200 workers is described once, and its Pla
   assert.ok(first === workers.batches[150]![0]!.steps[0]!.block!.block[0]!, 'the kubeadm part of every worker is one object');
   const stepsPerHost = JSON.stringify(workers.batches[0]![0]!.steps).match(/"key"/g)!.length;
   assert.ok(calls < (stepsPerHost * workers.hosts.length) / 2, `describe ran ${calls} times`);
+  // Written as it is made, never as one string: many chunks, none much over 64 KiB.
+  for (const write of [writePlanText, writePlanJson]) {
+    const sizes: number[] = [];
+    write(p, (c) => sizes.push(c.length));
+    assert.ok(sizes.length > 10 && Math.max(...sizes) < 256 * 1024, `${write.name}: ${sizes.length} chunks, largest ${Math.max(...sizes)}`);
+  }
 });
 
 test.run();
