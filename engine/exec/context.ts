@@ -73,6 +73,8 @@ export interface RunCtx {
   /** Set once: why the run stops (first failure, refusal or interrupt). */
   stop?: { status: 'failed' | 'refused' | 'interrupted'; message: string; hint?: string };
   deferred: Array<() => Promise<void>>;
+  /** Each host's transport once a step has opened it, so the run can release it after the host's last phase. */
+  opened: Map<string, Transport>;
   emit(e: RunEvent): void;
 }
 

@@ -11,6 +11,18 @@ import { Redactor } from './redact.js';
 import { checkClusterVersion } from './preconditions.js';
 import { walkSteps } from './walk.js';
 
+/**
+ * The run is done with this host (its last phase is over, or it failed and drops out): close its
+ * connection now, as a hand-written fan-out would, instead of all of them together at the end.
+ * Not awaited — the host's slot goes to the next host meanwhile; a later use reconnects.
+ */
+function releaseHost(run: RunCtx, name: string): void {
+  const t = run.opened.get(name);
+  if (!t?.release) return;
+  run.opened.delete(name);
+  t.release().catch(() => undefined);
+}
+
 function overThreshold(failed: number, batchSize: number, maxFailPercentage: number): boolean {
   return failed > 0 && (failed * 100) / batchSize > maxFailPercentage;
 }
@@ -34,6 +46,7 @@ export async function execute(ports: ExecutorPorts, opts: RunOptions, redactor =
     counts,
     abort,
     deferred: [],
+    opened: new Map(),
     emit: (e) => ports.emit(redactor.event(e)),
   };
   const onInterrupt = () => {
@@ -59,7 +72,12 @@ export async function execute(ports: ExecutorPorts, opts: RunOptions, redactor =
   try {
     await checkClusterVersion(run);
     const phaseRuns = expandPhases({ ...opts, templates: ports.templates, selectHosts: ports.selectHosts }, { runtime: 'error' });
-    phases: for (const pr of phaseRuns) {
+    // The last phase run each host takes part in: after it, its connection can go.
+    const lastRun = new Map<string, number>();
+    phaseRuns.forEach((pr, i) => {
+      if (!pr.skipped) for (const h of pr.hosts) lastRun.set(h.name, i);
+    });
+    phases: for (const [pi, pr] of phaseRuns.entries()) {
       if (run.stop) break;
       if (pr.skipped) {
         run.emit({ kind: 'phase.skip', ts: ports.clock.now(), phase: pr.phase.index, phaseName: pr.phase.name, reason: pr.skipped });
@@ -90,6 +108,7 @@ export async function execute(ports: ExecutorPorts, opts: RunOptions, redactor =
                   failed++;
                   failedHosts.add(host.name);
                 }
+                if (r === 'failed' || lastRun.get(host.name) === pi) releaseHost(run, host.name);
               } catch (e) {
                 if (!(e instanceof RefusedError)) throw e;
                 run.stop = { status: 'refused', message: e.message, ...(e.hint ? { hint: e.hint } : {}) };

@@ -124,7 +124,11 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
   let transport: Promise<Transport> | undefined;
   const ctx: ActionContext = {
     host,
-    transport: () => (transport ??= ports.pool.forHost(host)),
+    transport: () =>
+      (transport ??= ports.pool.forHost(host).then((t) => {
+        run.opened.set(host.name, t);
+        return t;
+      })),
     kube: () => ports.kube(),
     local: () => ports.local(),
     clock: ports.clock,

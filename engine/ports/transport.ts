@@ -65,6 +65,12 @@ export interface Transport {
   /** Download remotePath to localPath. */
   get(remotePath: string, localPath: string, opts?: TransferOptions): Promise<TransferResult>;
   close(): Promise<void>;
+  /**
+   * Optional: the run needs this host no more for now (its last phase is over), so the
+   * connection may be closed early instead of at close(); a later exec or transfer opens it again.
+   * Resolves when it is closed (bounded); callers need not wait.
+   */
+  release?(): Promise<void>;
 }
 
 /** Opens (and reuses) one Transport per host; the executor's only way to reach hosts. */

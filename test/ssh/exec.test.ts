@@ -105,6 +105,19 @@ test('a connection that dropped between commands is reopened for the next one', 
   assert.is((await t.exec('echo after')).stdout, 'after\n');
 });
 
+test('a released host\'s connection is closed at once, and a later command opens a new one', async () => {
+  if (!fleet) return;
+  const t = await pool.forHost(fleetHost(fleet, 0));
+  assert.is((await t.exec('echo before')).stdout, 'before\n');
+  const listener = fleet.hosts[0]!.pid;
+  assert.ok(sessionPids(listener).length > 0, 'connected');
+  await t.release!();
+  for (let i = 0; i < 50 && sessionPids(listener).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.is(sessionPids(listener).length, 0, 'the server saw the connection end');
+  assert.is((await t.exec('echo after')).stdout, 'after\n');
+  assert.is(sessionPids(listener).length, 1, 'one new connection');
+});
+
 test('a host that stops answering mid-command (hung, or the network gone) is noticed by keepalives', async () => {
   if (!fleet) return;
   const quick = createSshPool({ agentSock: null, keepaliveIntervalMs: 200 });

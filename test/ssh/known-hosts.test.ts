@@ -4,10 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkHostKey, hostFieldMatches, knownHostsName, parseKnownHosts } from '../../engine/adapters/ssh/known-hosts.js';
+import { checkHostKey, hostFieldMatches, knownHostsFor, knownHostsName, knownKeyTypes, parseKnownHosts } from '../../engine/adapters/ssh/known-hosts.js';
 import { packageRoot } from '../../engine/paths.js';
 
-const entries = parseKnownHosts(readFileSync(join(packageRoot(), 'test/fixtures/ssh/known_hosts'), 'utf8'));
+const FILE = join(packageRoot(), 'test/fixtures/ssh/known_hosts');
+const entries = parseKnownHosts(readFileSync(FILE, 'utf8'));
 const blob = (b64: string): Buffer => Buffer.from(b64, 'base64');
 const WEB1 = 'AAAAC3NzaC1lZDI1NTE5AAAAIAvvCpsrBrKsBYrzImgvOLzdvUv0lM6NClu8JBjq+ZWX';
 const OTHER = 'AAAAC3NzaC1lZDI1NTE5AAAAIGP2rVu8xLbcbMh1Y3sq/Ct5dEe5oY+F5o7KLsNmZ/rA';
@@ -47,6 +48,21 @@ test('a different key of the same type is "changed" and points at the old line',
 test('a @revoked key is refused for every host; @cert-authority lines are not host keys', () => {
   assert.is(checkHostKey(entries, 'anything.example.org', blob(REVOKED)).kind, 'revoked');
   assert.is(checkHostKey(entries, 'ca-signed.example.com', blob(OTHER)).kind, 'unknown');
+});
+
+test('looking a host up by name (indexed) reaches the same verdict as reading the whole file', () => {
+  const names = ['web1.example.com', 'WEB1.example.com', '10.0.0.11', '[bastion.example.com]:2222', 'bastion.example.com', 'n1.lab.example.com', 'secret.lab.example.com', 'hashed.example.com', 'anything.example.org', 'ca-signed.example.com'];
+  for (const name of names) {
+    const some = knownHostsFor(FILE, name);
+    assert.ok(some.length < entries.length, `${name}: fewer lines to look at`);
+    assert.equal(knownKeyTypes(some, name), knownKeyTypes(entries, name), `${name}: key types`);
+    for (const key of [WEB1, OTHER, REVOKED]) {
+      const [a, b] = [checkHostKey(some, name, blob(key)), checkHostKey(entries, name, blob(key))];
+      assert.is(a.kind, b.kind, `${name}: verdict`);
+      if ((a.kind === 'changed' || a.kind === 'known') && (b.kind === 'changed' || b.kind === 'known')) assert.is(a.entry.line, b.entry.line, `${name}: line`);
+    }
+  }
+  assert.equal(knownHostsFor(join(packageRoot(), 'test/fixtures/ssh/no-such-file'), 'web1.example.com'), []);
 });
 
 test.run();

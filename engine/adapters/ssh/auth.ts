@@ -1,7 +1,7 @@
 // Which credentials one hop offers, in order: its identity files, then ssh-agent keys. With
 // IdentitiesOnly the agent only gets to sign for the named keys, so an agent holding many keys
 // never trips the server's MaxAuthTries ("Too many authentication failures", kubeone #3356).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, ParsedKey } from 'ssh2';
 import type { Hop } from './settings.js';
@@ -41,6 +41,25 @@ function publicBlob(file: string, parsed: ParsedKey | Error): string | undefined
   return k instanceof Error ? undefined : k.getPublicSSH().toString('base64');
 }
 
+/** Parsed identity files, kept until the file changes: a fan-out offers one key to every host. */
+const keyCache = new Map<string, { mtimeMs: number; size: number; parsed: ParsedKey | Error; blob: string | undefined }>();
+
+/** The key in `file` (or why it cannot be used directly) and its public blob; undefined if there is no such file. */
+function readKey(file: string): { parsed: ParsedKey | Error; blob: string | undefined } | undefined {
+  let st;
+  try {
+    st = statSync(file);
+  } catch {
+    return undefined;
+  }
+  const hit = keyCache.get(file);
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit;
+  const parsed = utils.parseKey(readFileSync(file));
+  const entry = { mtimeMs: st.mtimeMs, size: st.size, parsed, blob: publicBlob(file, parsed) };
+  keyCache.set(file, entry);
+  return entry;
+}
+
 /** Offer order as OpenSSH: named keys, then the agent, then the default keys (only if none is named). */
 export function planAuth(hop: Hop, agentSock: string | undefined): AuthPlan {
   const methods: AnyAuthMethod[] = [];
@@ -51,9 +70,9 @@ export function planAuth(hop: Hop, agentSock: string | undefined): AuthPlan {
   const namedBlobs = new Set<string>();
   const offerFiles = (files: string[]): void => {
     for (const file of files) {
-      if (!existsSync(file)) continue;
-      const parsed = utils.parseKey(readFileSync(file));
-      const blob = publicBlob(file, parsed);
+      const key = readKey(file);
+      if (!key) continue;
+      const { parsed, blob } = key;
       if (blob) namedBlobs.add(blob);
       if (parsed instanceof Error) {
         // Encrypted or unreadable: the agent may still hold it (ssh-add), so it is offered there.

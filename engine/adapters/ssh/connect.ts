@@ -8,7 +8,7 @@ import ssh2 from 'ssh2';
 import type { Client as ClientT, ConnectConfig } from 'ssh2';
 import { TransportError } from '../../model/errors.js';
 import { planAuth } from './auth.js';
-import { checkHostKey, fingerprintSha256, keyTypeOf, knownHostsName, knownKeyTypes, loadKnownHosts } from './known-hosts.js';
+import { checkHostKey, fingerprintSha256, keyTypeOf, knownHostsFor, knownHostsName, knownKeyTypes } from './known-hosts.js';
 import type { Hop, ResolvedHost } from './settings.js';
 
 const { Client } = ssh2;
@@ -47,7 +47,7 @@ function recordKey(file: string, name: string, keyBlob: Buffer): void {
 /** Connect one hop; `sock` is the forwarded channel when the hop sits behind a jump host. */
 export function connectHop(hostName: string, hop: Hop, agentSock: string | undefined, isJump: boolean, sock?: Duplex): Promise<ClientT> {
   const name = knownHostsName(hop.address, hop.port);
-  const entries = loadKnownHosts(hop.knownHosts);
+  const entries = knownHostsFor(hop.knownHosts, name);
   const auth = planAuth(hop, agentSock);
   const place = where(hop, isJump);
   if (auth.methods.length === 0) {
@@ -140,6 +140,7 @@ export function connectHop(hostName: string, hop: Hop, agentSock: string | undef
       fail(new TransportError('connect', hostName, `cannot connect to ${place}: ${err.code ? `${err.code} ` : ''}${err.message}`, 'is the host up, the address and port right, and sshd running?'));
     });
     client.once('close', () => {
+      if (settled) return; // a connection that was up: its users watch 'close' themselves
       if (hostKeyError) return fail(hostKeyError);
       fail(new TransportError('connect', hostName, `${place} closed the connection during the SSH handshake`));
     });

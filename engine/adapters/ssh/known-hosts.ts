@@ -110,19 +110,63 @@ export function knownKeyTypes(entries: KnownHostEntry[], name: string): string[]
   return [...types];
 }
 
-const cache = new Map<string, { mtimeMs: number; size: number; entries: KnownHostEntry[] }>();
+/**
+ * Entries by the plain names in their host field (lower-cased), and those that need matching
+ * (hashed, wildcards, negations): a host's candidates are found without scanning the whole file,
+ * which at 100 hosts and a 100-line known_hosts was 20,000 pattern tests per run.
+ */
+interface HostIndex {
+  byName: Map<string, KnownHostEntry[]>;
+  matched: KnownHostEntry[];
+}
 
-/** Parsed entries of a known_hosts file (cached until the file changes); [] if it is missing. */
-export function loadKnownHosts(file: string): KnownHostEntry[] {
+function indexEntries(entries: KnownHostEntry[]): HostIndex {
+  const byName = new Map<string, KnownHostEntry[]>();
+  const matched: KnownHostEntry[] = [];
+  for (const e of entries) {
+    if (e.hosts.startsWith('|') || /[*?!]/.test(e.hosts)) {
+      matched.push(e);
+      continue;
+    }
+    for (const n of new Set(e.hosts.toLowerCase().split(','))) {
+      const list = byName.get(n);
+      if (list) list.push(e);
+      else byName.set(n, [e]);
+    }
+  }
+  return { byName, matched };
+}
+
+const cache = new Map<string, { mtimeMs: number; size: number; entries: KnownHostEntry[]; index?: HostIndex }>();
+
+function cached(file: string): { entries: KnownHostEntry[]; index?: HostIndex } {
   let st;
   try {
     st = statSync(file);
   } catch {
-    return [];
+    return { entries: [] };
   }
   const hit = cache.get(file);
-  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.entries;
-  const entries = parseKnownHosts(readFileSync(file, 'utf8'));
-  cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, entries });
-  return entries;
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit;
+  const entry = { mtimeMs: st.mtimeMs, size: st.size, entries: parseKnownHosts(readFileSync(file, 'utf8')) };
+  cache.set(file, entry);
+  return entry;
+}
+
+/** Parsed entries of a known_hosts file (cached until the file changes); [] if it is missing. */
+export function loadKnownHosts(file: string): KnownHostEntry[] {
+  return cached(file).entries;
+}
+
+/**
+ * The entries of a known_hosts file that may concern `name`, in file order: enough for
+ * checkHostKey and knownKeyTypes to reach the same verdict as over the whole file.
+ */
+export function knownHostsFor(file: string, name: string): KnownHostEntry[] {
+  const c = cached(file);
+  if (c.entries.length === 0) return c.entries;
+  const index = (c.index ??= indexEntries(c.entries));
+  const plain = index.byName.get(name.toLowerCase()) ?? [];
+  if (index.matched.length === 0) return plain;
+  return [...plain, ...index.matched].sort((a, b) => a.line - b.line);
 }

@@ -1,5 +1,6 @@
 // One host's SSH Transport: a single connection reused for every command and transfer, opened
-// under the pool's connect limit, and reopened once when it dropped between commands.
+// under the pool's connect limit, reopened once when it dropped between commands, and closed
+// early (release) once the run is done with the host.
 import type { Client, SFTPWrapper } from 'ssh2';
 import { TransportError } from '../../model/errors.js';
 import type { CommandResult, ExecOptions, Transport, TransferOptions, TransferResult } from '../../ports/transport.js';
@@ -106,12 +107,23 @@ export class SshTransport implements Transport {
     for (const c of [...conn.chain].reverse()) c.end();
   }
 
+  /** Transport.release: close the connection now; the next exec or transfer opens it again. */
+  release(): Promise<void> {
+    if (this.connecting) return Promise.resolve(); // in use after all: keep it
+    return this.shut();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    return this.shut();
+  }
+
+  private async shut(): Promise<void> {
     const conn = this.conn;
     const wasAlive = this.alive;
     this.conn = undefined;
     this.alive = false;
+    this.sftpSession = undefined;
     if (!conn) return;
     if (!wasAlive) return this.endChain(conn); // already closed: nothing to wait for
     const gone = new Promise<void>((resolve) => {
