@@ -6,6 +6,7 @@ import type { SourcePos } from '../model/errors.js';
 import type { Template } from '../model/runbook.js';
 import { captureRewrite, parseTemplate, shellRewrite, templateNames, templateReadsOf, wholeValue, type NameRef, type Reads } from './ast.js';
 import { offsetPos, TemplateError } from './errors.js';
+import { compileFast, NOT_FAST, type FastTemplate } from './fast.js';
 import { HELPERS, HelperError } from './helpers.js';
 import { runtimeLabel, runtimeText, RuntimeValueError, withRuntimeMode, type RuntimeMode } from './runtime.js';
 import { shellQuote } from './shell.js';
@@ -38,10 +39,15 @@ hb.registerHelper(CAPTURE, (v: unknown, options: { data: { box: { value?: unknow
 
 interface Compiled {
   fn: HandlebarsTemplateDelegate;
+  /** The direct evaluator (fast.ts) when the template is simple enough. */
+  fast?: FastTemplate;
   names: NameRef[];
   helpers: NameRef[];
   whole: boolean;
 }
+
+/** Off only while renderWithHandlebars runs (tests compare the two ways of rendering). */
+let fastOn = true;
 
 // One cache per mode, keyed by the source itself: a key built per call (mode + source) had to be
 // hashed afresh every time, for every render of a long shell script.
@@ -57,8 +63,10 @@ function compile(src: string, shell: boolean, pos: SourcePos | undefined): Compi
   const { names, helpersUsed } = templateNames(ast, HELPER_NAMES);
   const whole = !shell && wholeValue(ast) !== undefined;
   const prog = shell ? shellRewrite(ast, SHQ) : whole ? captureRewrite(ast, CAPTURE) : ast;
+  // Handlebars compiles on the first call, so a template the fast evaluator serves costs nothing here.
   const fn = hb.compile(prog as unknown as string, { strict: true, noEscape: true });
-  const c = { fn, names, helpers: helpersUsed, whole };
+  const fast = compileFast(ast, shell, whole);
+  const c: Compiled = { fn, names, helpers: helpersUsed, whole, ...(fast ? { fast } : {}) };
   if (cache.size >= MAX_CACHE) cache.clear();
   cache.set(src, c);
   return c;
@@ -99,7 +107,12 @@ function renderString(src: string, scope: Scope, opts: RenderOpts): unknown {
   const box: { value?: unknown } = {};
   let out: string;
   try {
-    out = withRuntimeMode(opts.runtime ?? 'error', () => c.fn(scope, { data: { box } }));
+    const f = c.fast && fastOn ? c.fast(scope) : NOT_FAST;
+    if (f === NOT_FAST) out = withRuntimeMode(opts.runtime ?? 'error', () => c.fn(scope, { data: { box } }));
+    else if (c.whole) {
+      box.value = f;
+      out = '';
+    } else out = f as string;
   } catch (e) {
     if (e instanceof TemplateError) throw e;
     if (e instanceof RuntimeValueError) throw new TemplateError(`${e.message} (in "${preview(src)}")`, opts.pos);
@@ -132,6 +145,26 @@ export function render(t: Template, scope: Scope, opts: RenderOpts = {}): unknow
     return Object.fromEntries(Object.entries(t as Record<string, unknown>).map(([k, v]) => [k, render(v, scope, opts)]));
   }
   return t;
+}
+
+/** Whether a template string renders without Handlebars (fast.ts); a syntax error says no. */
+export function rendersFast(src: string, shell = false): boolean {
+  if (!src.includes('{{')) return true;
+  try {
+    return compile(src, shell, undefined).fast !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** render() with every template through Handlebars itself (tests check the fast evaluator against it). */
+export function renderWithHandlebars(t: Template, scope: Scope, opts: RenderOpts = {}): unknown {
+  fastOn = false;
+  try {
+    return render(t, scope, opts);
+  } finally {
+    fastOn = true;
+  }
 }
 
 /** Whether a value holds any template text. */
