@@ -113,6 +113,8 @@ export interface Base {
   scope?: Scope;
   /** buildScope's error: the same for every host sharing this base. */
   error?: unknown;
+  /** The scope handed to the other hosts of the base (see PlanScopes.scope). */
+  scratch?: Scope;
 }
 
 const shapes = new WeakMap<Host, string>();
@@ -236,8 +238,10 @@ export class PlanScopes {
       if (b.error !== undefined) throw b.error;
       if (b.host === h) scope = b.scope!;
       else {
-        // Same names in the same order (same var names, same layers); only the host's values differ.
-        scope = { ...b.scope! };
+        // Same names in the same order (same var names, same layers); only the host's values
+        // differ. One copy per base, its host values overwritten for each host in turn: hosts are
+        // planned one after the other and nothing keeps a scope once the host's steps are rendered.
+        scope = b.scratch ??= { ...b.scope! };
         for (const n of f.hostWins) scope[n] = this.hostValue(f, h, n);
       }
     }
