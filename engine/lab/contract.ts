@@ -67,6 +67,39 @@ export interface LabRecords {
   availability: Record<string, { minAvailable: number; minHealthy: number; momentsBelow: number }>;
   /** Node out-of-service intervals (cordoned or NotReady), for "one node at a time" checks. */
   nodeEvents: Array<{ ts: number; node: string; event: 'cordon' | 'uncordon' | 'notready' | 'ready'; version?: string }>;
+  /**
+   * Every wait the lab imposed on a client, as an interval (ms since epoch): what a perfect
+   * engine would still have to sit through. The engine-overhead benchmark (bench/README.md,
+   * "Engine overhead") takes the union of those inside a run as its lower bound. Optional: labs
+   * from before this field had none.
+   */
+  waits?: LabWait[];
+}
+
+/**
+ * One wait the lab imposed:
+ * - kubelet-restart: `systemctl restart kubelet` made the node NotReady → it reported Ready again;
+ * - tool: a shim's simulated duration (kubeadm upgrade apply/node, etcdctl snapshot save, …);
+ * - pod-termination: an eviction was accepted → the pod was gone (its stop time, at most its grace);
+ * - pdb-block: the first eviction a PDB refused (429) → that PDB allowed a disruption again
+ *   (the replacement pod Ready), while no earlier block of the same PDB is open;
+ * - pod-run: a client created a one-off pod (restartPolicy Never/OnFailure) → it finished
+ *   (Succeeded/Failed) or was deleted: start delay plus run time, what `run_pod` waits for.
+ * Pods that controllers create and nobody waits for (replacements) are not waits of their own.
+ */
+export interface LabWait {
+  kind: 'kubelet-restart' | 'tool' | 'pod-termination' | 'pdb-block' | 'pod-run';
+  /** ms since epoch. */
+  start: number;
+  /** ms since epoch; unset while the wait is still open (a node that never turns Ready). */
+  end?: number;
+  node?: string;
+  /** namespace/name of the pod (pod-termination, pod-run). */
+  pod?: string;
+  /** namespace/name of the PodDisruptionBudget (pdb-block). */
+  pdb?: string;
+  /** tool: the command that slept, e.g. "kubeadm upgrade apply v1.31.14 -y". */
+  what?: string;
 }
 
 export interface LabOptions {

@@ -98,6 +98,7 @@ export async function startLabWith(opts: LabOptions, createCluster: CreateCluste
         apiWrites: c.apiWrites ?? [],
         availability: c.availability ?? {},
         nodeEvents: c.nodeEvents ?? [],
+        waits: [...(c.waits ?? []), ...structuredClone(nodes.waits)].sort((a, b) => a.start - b.start),
       };
     };
     const status = (): unknown => labStatus(cluster.control, nodes, records());

@@ -175,6 +175,27 @@ export interface ListPodsOptions {
   labelSelector?: string;
 }
 
+/** One event of a watch (the API's watch.Event). */
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  /** The object as JSON (for ERROR: a Status). */
+  object: KubeObject;
+}
+
+/** A collection to watch, addressed like listResource, plus selectors. */
+export interface WatchTarget {
+  /** '' for the core group. */
+  group: string;
+  version: string;
+  plural: string;
+  namespace?: string;
+  /** e.g. "metadata.name=worker-1", "spec.nodeName=worker-1". */
+  fieldSelector?: string;
+  labelSelector?: string;
+  /** The server ends the stream after this many seconds (default 300); callers start a new one. */
+  timeoutSeconds?: number;
+}
+
 export interface KubeClient {
   /** Server version (gitVersion, e.g. "v1.30.4"). */
   serverVersion(signal?: AbortSignal): Promise<string>;
@@ -221,6 +242,14 @@ export interface KubeClient {
   /** Replace (needs resourceVersion); rejects with KubeError 409 on a conflicting update. */
   updateLease(lease: LeaseInfo, signal?: AbortSignal): Promise<LeaseInfo>;
   deleteLease(namespace: string, name: string, signal?: AbortSignal): Promise<'deleted' | 'gone'>;
+
+  /**
+   * Watch a collection from now on: the server first sends ADDED for every current object, then
+   * each change. Resolves when the stream ends (the server's timeout, a dropped connection, the
+   * signal); rejects with KubeError when the server refuses the watch. No retries: callers start a
+   * new watch. Optional — without it, waits poll at their interval (actions/kube/watch.ts).
+   */
+  watch?(target: WatchTarget, onEvent: (e: WatchEvent) => void, signal: AbortSignal): Promise<void>;
 
   /** Release connections (keep-alive sockets). */
   close?(): void;

@@ -39,6 +39,16 @@ test('wait_node follows a kubelet restart to Ready at the new version, reporting
   assert.ok(ctx.progressLog.some((m) => /worker-2: Ready, kubelet v1.31.1/.test(m)));
 });
 
+test('wait_node wakes when the node turns Ready, not at its next poll', async () => {
+  if (skip) return;
+  const ctx = makeContext(lab!.kube);
+  lab!.cluster.control.restartKubelet('worker-1', 'v1.31.1');
+  // A poll interval longer than the timeout: only the watch of the Node can end this wait in time.
+  const r = await act('wait_node').run(ctx, { node: 'worker-1', version: '1.31.1', timeout: '20s', interval: '10m' });
+  assert.is(r.status, 'ok', r.message);
+  assert.ok((r.data.waited_ms as number) < 10_000, `waited ${String(r.data.waited_ms)} ms for a 30 ms restart`);
+});
+
 test('pods: kube-system is healthy; a pod that cannot be scheduled is named once past its grace', async () => {
   if (skip) return;
   const ctx = makeContext(lab!.kube);

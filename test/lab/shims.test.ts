@@ -114,6 +114,10 @@ test('kubeadm upgrade node on another control plane follows the cluster version'
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, '[upgrade] The control plane instance for this node was successfully updated!');
   assert.match(readFileSync(join(root('cp-2'), 'etc/kubernetes/manifests/kube-scheduler.yaml'), 'utf8'), 'kube-scheduler:v1.31.4');
+  // Its simulated durations (one per static pod, 250 ms × 0.05) are recorded as waits of the node.
+  const tool = (f.lab.records().waits ?? []).filter((w) => w.kind === 'tool' && w.node === 'cp-2');
+  assert.equal(tool.map((w) => w.what), ['kubeadm upgrade node', 'kubeadm upgrade node', 'kubeadm upgrade node']);
+  assert.ok(tool.every((w) => w.end !== undefined && w.end - w.start >= 10), JSON.stringify(tool));
 });
 
 test('systemctl restart kubelet restarts the node at the installed kubelet version', async () => {

@@ -22,7 +22,8 @@ export interface DrainArgs {
   disable_eviction?: boolean | string;
   /** Seconds: pods deleting for longer than this are not waited for. */
   skip_wait_for_delete_timeout?: number | string;
-  /** How soon to ask again after a PodDisruptionBudget refused an eviction (default 5s, as kubectl). */
+  /** Longest wait before asking again after a PodDisruptionBudget refused an eviction (default 5s,
+   *  as kubectl); the drain asks sooner when a watch shows the PDB allowing a disruption again. */
   retry_interval?: string | number;
 }
 
@@ -104,7 +105,8 @@ export const drain: Action<DrainArgs> = {
       deadline,
       skipWaitForDeleteTimeoutSeconds: opts.skipWaitForDeleteTimeoutSeconds,
       retryMs: parseDuration(a.retry_interval ?? '5s', 'retry_interval'),
-      pollMs: 250,
+      // With a watch the look-ups are event-driven and this is only the fallback (kubectl's 1 s).
+      pollMs: kube.watch ? 1000 : 250,
     }, { progress: (m) => ctx.progress(m) });
     // Interrupted (Ctrl-C) before the deadline: propagate. Aborted at the deadline (the step's
     // timeout): report which pods are left and why, like our own timeout.

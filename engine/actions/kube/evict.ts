@@ -1,11 +1,13 @@
 // The drain's "do" part: evict (or delete) every chosen pod in parallel, retry 429s from a
-// PodDisruptionBudget every 5 s until the deadline, and wait for each pod to be gone by UID.
-// Reports through callbacks; never prints.
+// PodDisruptionBudget until the deadline — as soon as a watch shows the PDB allowing a disruption
+// again, at the latest after the retry interval (kubectl's fixed 5 s) — and wait for each pod to be
+// gone by UID, woken by the watch of the node's pods. Reports through callbacks; never prints.
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../../ports/clock.js';
-import type { KubeClient, PdbInfo, PodInfo } from '../../ports/kube.js';
+import type { KubeClient, PdbInfo, PodInfo, WatchEvent } from '../../ports/kube.js';
 import { podRef } from './common.js';
 import { pdbsFor } from './pdb-math.js';
+import { wakeOn, type Waker } from './watch.js';
 
 export interface EvictOptions {
   /** Seconds; undefined = the pod's own terminationGracePeriodSeconds. */
@@ -15,9 +17,11 @@ export interface EvictOptions {
   deadline: number;
   /** Pods deleting for longer than this are treated as gone (0 = never). */
   skipWaitForDeleteTimeoutSeconds: number;
-  /** How often to re-ask after a 429 (kubectl: 5 s). */
+  /** Longest time between two evictions of a pod a PDB refused (kubectl: 5 s); a watch of the
+   *  PDB showing a disruption allowed again retries sooner. */
   retryMs: number;
-  /** How often to look for pods that are gone. */
+  /** Longest time between two looks for pods that are gone; the watch of the node's pods and each
+   *  accepted eviction look sooner. */
   pollMs: number;
 }
 
@@ -67,20 +71,39 @@ export async function evictAll(kube: KubeClient, clock: Clock, signal: AbortSign
     }
   };
 
+  // Deletions of the node's pods wake the wait for them (so does every accepted eviction).
+  const gone: Waker = wakeOn(kube, clock, { group: '', version: 'v1', plural: 'pods', fieldSelector: `spec.nodeName=${node}` }, (e) => e.type === 'DELETED', signal);
+  /** A refused pod waits for one of its PDBs to allow a disruption (or the retry interval). */
+  const pdbAllows = (t: Track) => (e: WatchEvent): boolean => {
+    const m = e.object.metadata;
+    const allowed = (e.object['status'] as { disruptionsAllowed?: number } | undefined)?.disruptionsAllowed ?? 0;
+    return allowed > 0 && !!t.blockedBy?.includes(`${m?.namespace}/${m?.name}`);
+  };
+
   // One eviction loop per pod, all at once (kubectl does the same with goroutines).
   const evictOne = async (t: Track): Promise<void> => {
+    let pdbWaker: Waker | undefined;
+    try {
+      await evictLoop(t, () => (pdbWaker ??= wakeOn(kube, clock, { group: 'policy', version: 'v1', plural: 'poddisruptionbudgets', namespace: t.pod.namespace }, pdbAllows(t), signal)));
+    } finally {
+      pdbWaker?.close();
+    }
+  };
+  const evictLoop = async (t: Track, pdbWaker: () => Waker): Promise<void> => {
     for (let attempt = 0; attempt < 100_000; attempt++) {
       if (clock.now() >= o.deadline || signal.aborted) return;
       try {
         if (o.useDelete) {
           await kube.deletePod(t.pod.namespace, t.pod.name, { gracePeriodSeconds: o.gracePeriodSeconds }, signal);
           t.phase = 'terminating';
+          gone.poke();
           return;
         }
         const r = await kube.evictPod(t.pod.namespace, t.pod.name, { gracePeriodSeconds: o.gracePeriodSeconds }, signal);
         if (r.status === 'evicted' || r.status === 'gone') {
           t.phase = r.status === 'gone' ? 'done' : 'terminating';
           if (r.status === 'gone') t.end = { pod: t.ref, state: 'gone' };
+          else gone.poke();
           summarize();
           return;
         }
@@ -98,7 +121,10 @@ export async function evictAll(kube: KubeClient, clock: Clock, signal: AbortSign
       }
       const left = o.deadline - clock.now();
       if (left <= 0) return;
-      await clock.sleep(Math.min(o.retryMs, left), signal).catch(() => undefined);
+      const wait = Math.min(o.retryMs, left);
+      // A PDB we know by name: wake when it allows a disruption. A terminating namespace: no event to wait for.
+      if (t.blockedBy?.length) await pdbWaker().wait(wait);
+      else await clock.sleep(wait, signal).catch(() => undefined);
     }
   };
 
@@ -131,15 +157,20 @@ export async function evictAll(kube: KubeClient, clock: Clock, signal: AbortSign
       if (evictionsDone && tracks.every((t) => t.phase === 'done')) return;
       if (clock.now() >= o.deadline || signal.aborted) return;
       const left = o.deadline - clock.now();
-      await clock.sleep(Math.min(o.pollMs, left), signal).catch(() => undefined);
+      await gone.wait(Math.min(o.pollMs, left));
     }
   };
 
   summarize();
-  const waiter = waitGone();
-  await Promise.all(tracks.map(evictOne));
-  evictionsDone = true;
-  await waiter;
+  try {
+    const waiter = waitGone();
+    await Promise.all(tracks.map(evictOne));
+    evictionsDone = true;
+    gone.poke();
+    await waiter;
+  } finally {
+    gone.close();
+  }
   return tracks.map(
     (t): PodEnd =>
       t.end ?? { pod: t.ref, state: 'timeout', phase: t.phase === 'blocked' || t.phase === 'evicting' ? 'blocked' : 'terminating', blockedBy: t.blockedBy, lastMessage: t.lastMessage },

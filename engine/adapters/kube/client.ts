@@ -1,7 +1,7 @@
 // KubeClient (ports/kube.ts) over the Kubernetes REST API: paths, verbs and status handling in
 // domain terms. HTTP, retries and auth are in http.ts; JSON → domain types in decode.ts.
 import { KubeError } from '../../model/errors.js';
-import type { ApiResource, EvictOutcome, KubeClient, KubeObject, LeaseInfo, ListPodsOptions, NodeInfo, PdbInfo, PodInfo, SecretInfo } from '../../ports/kube.js';
+import type { ApiResource, EvictOutcome, KubeClient, KubeObject, LeaseInfo, ListPodsOptions, NodeInfo, PdbInfo, PodInfo, SecretInfo, WatchEvent, WatchTarget } from '../../ports/kube.js';
 import { decodeLease, decodeNode, decodePdb, decodePod, decodeSecret, encodeLease } from './decode.js';
 import type { KubeHttp } from './http.js';
 
@@ -172,6 +172,23 @@ export class RestKubeClient implements KubeClient {
     const path = await this.objectPath(ref.apiVersion, ref.kind, ref.namespace, ref.name, signal);
     const { status } = await this.http.request('DELETE', path, { signal, accept: [404], what: `delete ${ref.kind}/${ref.name}` });
     return status === 404 ? 'gone' : 'deleted';
+  }
+
+  async watch(t: WatchTarget, onEvent: (e: WatchEvent) => void, signal: AbortSignal): Promise<void> {
+    const base = gvPath(t.group ? `${t.group}/${t.version}` : t.version);
+    const path = t.namespace ? `${base}/namespaces/${enc(t.namespace)}/${t.plural}` : `${base}/${t.plural}`;
+    const timeoutSeconds = t.timeoutSeconds ?? 300;
+    const query = { watch: 'true', fieldSelector: t.fieldSelector, labelSelector: t.labelSelector, timeoutSeconds };
+    // The server ends the stream after timeoutSeconds; a silent socket well past that is dead.
+    await this.http.stream(path, { query, signal, what: `watch ${t.plural}${t.namespace ? ` -n ${t.namespace}` : ''}`, idleTimeoutMs: (timeoutSeconds + 30) * 1000 }, (line) => {
+      let e: WatchEvent;
+      try {
+        e = JSON.parse(line) as WatchEvent;
+      } catch {
+        return; // not JSON: nothing to learn from it
+      }
+      if (e && typeof e.type === 'string' && e.object && typeof e.object === 'object') onEvent(e);
+    });
   }
 
   async getLease(namespace: string, name: string, signal?: AbortSignal): Promise<LeaseInfo | undefined> {

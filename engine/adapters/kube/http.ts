@@ -1,6 +1,8 @@
 // The kube adapter's HTTP layer: one keep-alive agent for the whole run (a drain of 100 pods
 // would otherwise pay a TLS handshake per request), AbortSignal on every request, bounded retries
 // of 5xx / 429 / dropped connections, and API errors turned into KubeError naming user and verb.
+// Watches stream on an agent of their own, so long-lived streams never hold the sockets that
+// ordinary requests queue for.
 import http from 'node:http';
 import https from 'node:https';
 import { KubeError } from '../../model/errors.js';
@@ -25,12 +27,15 @@ export interface RequestOptions {
 }
 
 const ATTEMPTS = 4;
+/** Open watches at once (each holds a socket); more wait for one, their callers poll meanwhile. */
+const WATCH_SOCKETS = 32;
 const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 /** One request may not hang forever even when the caller gave no signal. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
 export class KubeHttp {
   private readonly agent: http.Agent;
+  private readonly watchAgent: http.Agent;
   private readonly headers: () => Promise<Record<string, string>>;
   private readonly base: URL;
 
@@ -43,11 +48,58 @@ export class KubeHttp {
       : isHttps
       ? new https.Agent({ keepAlive: true, maxSockets: 16, ca: cfg.tls.ca, cert: cfg.tls.cert, key: cfg.tls.key, rejectUnauthorized: cfg.tls.rejectUnauthorized, servername: cfg.tls.servername })
       : new http.Agent({ keepAlive: true, maxSockets: 16 });
+    // One socket per open watch (HTTP/1.1); bounded, so a wide wait queues instead of opening hundreds.
+    this.watchAgent = cfg.proxyAgent
+      ? cfg.proxyAgent
+      : isHttps
+      ? new https.Agent({ keepAlive: false, maxSockets: WATCH_SOCKETS, ca: cfg.tls.ca, cert: cfg.tls.cert, key: cfg.tls.key, rejectUnauthorized: cfg.tls.rejectUnauthorized, servername: cfg.tls.servername })
+      : new http.Agent({ keepAlive: false, maxSockets: WATCH_SOCKETS });
     this.headers = authHeaderSource(cfg.kc);
   }
 
   close(): void {
     this.agent.destroy();
+    this.watchAgent.destroy();
+  }
+
+  /**
+   * A streaming GET (a watch): onLine for every newline-terminated line as it arrives; resolves
+   * when the server ends the stream, the connection drops or the signal aborts; rejects with
+   * KubeError on a non-2xx answer. Never retried here: the caller decides when to watch again.
+   */
+  async stream(path: string, opts: { query?: RequestOptions['query']; signal: AbortSignal; what: string; idleTimeoutMs: number }, onLine: (line: string) => void): Promise<void> {
+    if (opts.signal.aborted) return;
+    const url = new URL(this.base.pathname.replace(/\/$/, '') + path, this.base);
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'runbook', ...(await this.headers()) };
+    const mod = url.protocol === 'https:' ? https : http;
+    await new Promise<void>((resolvePromise, reject) => {
+      const req = mod.request(url, { method: 'GET', headers, agent: this.watchAgent, signal: opts.signal, timeout: opts.idleTimeoutMs }, (res) => {
+        const status = res.statusCode ?? 0;
+        const chunks: Buffer[] = [];
+        let rest = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          if (status >= 300) return void chunks.push(Buffer.from(c));
+          rest += c;
+          for (let i = rest.indexOf('\n'); i >= 0; i = rest.indexOf('\n')) {
+            const line = rest.slice(0, i).trim();
+            rest = rest.slice(i + 1);
+            if (line) onLine(line);
+          }
+        });
+        res.on('end', () => (status >= 300 ? reject(this.toError({ status, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }, opts.what)) : resolvePromise()));
+        // A stream cut short (server restart, abort) simply ends the watch.
+        res.on('error', () => resolvePromise());
+        res.on('close', () => resolvePromise());
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', (e) => {
+        if (opts.signal.aborted) return resolvePromise();
+        reject(new KubeError(undefined, (e as NodeJS.ErrnoException).code || 'NetworkError', `cannot ${opts.what}: ${this.cfg.server}: ${e.message}`));
+      });
+      req.end();
+    });
   }
 
   /** JSON request with retries; returns the parsed body (undefined for empty) and status. */

@@ -61,6 +61,7 @@ export function createCluster(opts: CreateClusterOptions): LabCluster {
     store, timers, faults: opts.faults, instant: true, random: seededRandom(opts.seed ?? 1),
     serverVersion: () => serverVersion,
     kick: () => manager?.kick(),
+    waits: recorder,
   };
   const kubelets = new Kubelets(ctx);
   kubelets.onNodeEvent = (node, event, version) => recorder.nodeEvent(node, event, version);
@@ -82,9 +83,13 @@ export function createCluster(opts: CreateClusterOptions): LabCluster {
   ageOffset = 0;
   manager.startResync();
   // Any write, from a client or from inside the lab, gets the controllers' attention.
-  store.onChange(() => manager!.kick());
+  store.onChange((change, resource, o) => {
+    if (change === 'DELETED' && resource === 'pods') recorder.podRemoved(o as Pod);
+    manager!.kick();
+  });
 
   const hook: WriteHook = (resource, before, after) => {
+    if (resource === 'pods' && !before && after) recorder.podCreated(after as Pod);
     if (resource !== 'nodes' || !before || !after) return;
     const was = !!(before as Node).spec.unschedulable, now = !!(after as Node).spec.unschedulable;
     if (was !== now) recorder.nodeEvent(after.metadata.name, now ? 'cordon' : 'uncordon');

@@ -3,7 +3,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../paths.js';
-import type { LabClusterControl, LabNodeSpec, LabRecords, NodeRole } from '../contract.js';
+import type { LabClusterControl, LabNodeSpec, LabRecords, LabWait, NodeRole } from '../contract.js';
 import type { NodesContext } from './handlers/types.js';
 import { LAB_USER, newNodeState, seedNodeRoot, type NodeState } from './node-state.js';
 import { which } from './processes.js';
@@ -47,6 +47,8 @@ export interface LabNodes {
   states: ReadonlyMap<string, NodeState>;
   /** Every command run over SSH, in start order; exitCode fills in when it ends. */
   commands: LabRecords['commands'];
+  /** Simulated tool durations (kubeadm, etcdctl) as waits, in start order. */
+  waits: LabWait[];
   stop(): Promise<void>;
 }
 
@@ -70,7 +72,8 @@ export async function startNodes(o: StartNodesOptions): Promise<LabNodes> {
     states.set(spec.name, state);
   }
   const commands: LabRecords['commands'] = [];
-  const context: NodesContext = { control: o.control, nodes: states, timeScale: o.timeScale };
+  const waits: LabWait[] = [];
+  const context: NodesContext = { control: o.control, nodes: states, timeScale: o.timeScale, waits };
   const servers: NodeSsh[] = [];
   try {
     for (const state of states.values()) {
@@ -102,6 +105,7 @@ export async function startNodes(o: StartNodesOptions): Promise<LabNodes> {
     context,
     states,
     commands,
+    waits,
     stop: async () => { await Promise.all(servers.map((s) => s.stop())); },
   };
 }

@@ -73,7 +73,7 @@ export async function dispatchShim(ctx: NodesContext, req: ShimRequest, res: Ser
   else if (!handler) { io.err(`lab: ${req.tool}: no such shim\n`); code = 127; }
   else {
     try {
-      code = await handler({ ctx, node, argv: req.argv, cwd: req.cwd, env: req.env ?? {}, io });
+      code = await handler({ ctx, node, argv: req.argv, cwd: req.cwd, env: req.env ?? {}, io, tool: req.tool });
     } catch (e) {
       // A handler bug must show up at the terminal, not as a silent hang.
       io.err(`lab: internal error in the ${req.tool} shim on ${req.node} (this is a bug): ${(e as Error).stack ?? e}\n`);

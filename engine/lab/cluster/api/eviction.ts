@@ -18,6 +18,7 @@ export function evict(ctx: ControllerContext, namespace: string, name: string, b
   if (!pod) throw notFound('pods', name, '', 'pods');
   const grace = body.deleteOptions?.gracePeriodSeconds;
   const del = () => {
+    ctx.waits?.evicted(pod);
     deletePod(ctx, pod, grace);
     return successStatus(201);
   };
@@ -30,6 +31,7 @@ export function evict(ctx: ControllerContext, namespace: string, name: string, b
   const pdb = pdbs[0]!;
   const status = pdb.status;
   if (!status || (status.observedGeneration ?? 0) < (pdb.metadata.generation ?? 1)) {
+    ctx.waits?.pdbRefused(pdb);
     throw new ApiError(429, 'TooManyRequests', TOO_MANY, { causes: [{ reason: 'DisruptionBudget', message: `The disruption budget ${pdb.metadata.name} is still being processed by the server.` }] });
   }
   // Unready pods go without spending a disruption when the budget is healthy (IfHealthyBudget) or always (AlwaysAllow).
@@ -42,6 +44,7 @@ export function evict(ctx: ControllerContext, namespace: string, name: string, b
   const { numbers } = computePdb(ctx, pdb, pods);
   const allowed = Math.min(status.disruptionsAllowed, numbers.disruptionsAllowed);
   if (allowed <= 0) {
+    ctx.waits?.pdbRefused(pdb);
     throw new ApiError(429, 'TooManyRequests', TOO_MANY, {
       causes: [{ reason: 'DisruptionBudget', message: `The disruption budget ${pdb.metadata.name} needs ${numbers.desiredHealthy} healthy pods and has ${numbers.currentHealthy} currently` }],
     });

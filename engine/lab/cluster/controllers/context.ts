@@ -1,6 +1,7 @@
 // What every controller gets: the store, simulated timers, faults, a deterministic random source
 // and a way to ask for another reconcile.
 import type { LabFaults } from '../../contract.js';
+import type { Pod, PodDisruptionBudget } from '../types.js';
 import type { Store } from '../store.js';
 import type { ScaledTimers } from '../timers.js';
 
@@ -16,6 +17,14 @@ export interface ControllerContext {
   serverVersion(): string;
   /** Ask the controller manager for another pass soon. */
   kick(): void;
+  /** Where the API records the waits it imposes on clients (records.ts Recorder); unset in bare tests. */
+  waits?: WaitRecorder;
+}
+
+/** The waits the eviction API starts (records.ts ends them). */
+export interface WaitRecorder {
+  evicted(pod: Pod): void;
+  pdbRefused(pdb: PodDisruptionBudget): void;
 }
 
 const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';

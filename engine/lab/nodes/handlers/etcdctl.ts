@@ -87,7 +87,7 @@ async function connect(call: ShimCall, o: Opts): Promise<string[] | undefined> {
     : !tlsOk ? 'x509: certificate signed by unknown authority (pass --cacert, --cert and --key: kubeadm puts them in /etc/kubernetes/pki/etcd/)'
     : undefined;
   if (reason) {
-    await simSleep(call.ctx, 300, call.io.signal);
+    await simSleep(call, 300);
     call.io.err(JSON.stringify({ level: 'warn', ts: new Date().toISOString(), caller: 'clientv3/retry_interceptor.go:62', msg: 'retrying of unary invoker failed', target: 'endpoint://client/' + endpoints[0], attempt: 0, error: `rpc error: code = DeadlineExceeded desc = latest balancer error: ${reason}` }) + '\n');
     call.io.err('Error: context deadline exceeded\n');
     return undefined;
@@ -115,7 +115,7 @@ async function save(call: ShimCall, o: Opts): Promise<number> {
   }
   const state = call.ctx.control.snapshot();
   const bytes = encodeSnapshot({ ...describe(state), node: call.node.name, savedAt: new Date().toISOString(), state });
-  await simSleep(call.ctx, 150, call.io.signal);
+  await simSleep(call, 150);
   if (call.io.signal.aborted) return 130;
   writeFileSync(path, bytes, { mode: 0o600 });
   log(call, 'snapshot/v3_snapshot.go:142', 'fetched snapshot', { endpoint: endpoints[0], size: `${Math.round(bytes.length / 1000)} kB`, took: 0.15 });

@@ -141,7 +141,7 @@ async function staticPods(call: ShimCall, version: string, onApiServer: () => vo
     io.out(`[upgrade/staticpods] Preparing for "${comp}" upgrade\n`);
     io.out(`[upgrade/staticpods] Moved new manifest to "/etc/kubernetes/manifests/${comp}.yaml" and backed up old manifest to "/etc/kubernetes/tmp/kubeadm-backup-manifests-${stamp}/${comp}.yaml"\n`);
     io.out('[upgrade/staticpods] Waiting for the kubelet to restart the component\n[upgrade/staticpods] This can take up to 5m0s\n');
-    await simSleep(ctx, 250, io.signal);
+    await simSleep(call, 250);
     if (io.signal.aborted) return false;
     io.out(`[apiclient] Found 1 Pods for label selector component=${comp}\n[upgrade/staticpods] Component "${comp}" upgraded successfully!\n`);
     if (comp === 'kube-apiserver') onApiServer();
@@ -195,7 +195,7 @@ async function apply(call: ShimCall, args: string[]): Promise<number> {
   }
   io.out('[upgrade/prepull] Pulling images required for setting up a Kubernetes cluster\n');
   io.out('[upgrade/prepull] This might take a minute or two, depending on the speed of your internet connection\n');
-  await simSleep(ctx, 250, io.signal);
+  await simSleep(call, 250);
   io.out(`[upgrade/apply] Upgrading your Static Pod-hosted control plane to version "${targetStr}" (timeout: 5m0s)...\n`);
   if (dryRun) { io.out('[dryrun] Finished dryrunning successfully!\n'); return 0; }
   io.out('[upgrade/etcd] Upgrading to TLS for etcd\n[upgrade/staticpods] Preparing for "etcd" upgrade\n');
@@ -229,7 +229,7 @@ async function node(call: ShimCall): Promise<number> {
     io.out('[upgrade] The control plane instance for this node was successfully updated!\n');
   } else {
     io.out('[preflight] Skipping prepull. Not a control plane node.\n[upgrade] Skipping phase. Not a control plane node.\n');
-    await simSleep(ctx, 100, io.signal);
+    await simSleep(call, 100);
     if (io.signal.aborted) return 130;
   }
   kubeletConfigLines(call);

@@ -1,6 +1,6 @@
 // What every shim handler receives: the node it runs on, its argv, and a way to talk back.
 import { isAbsolute, join, resolve } from 'node:path';
-import type { LabClusterControl } from '../../contract.js';
+import type { LabClusterControl, LabWait } from '../../contract.js';
 import type { NodeState } from '../node-state.js';
 
 export interface ShimIO {
@@ -15,6 +15,8 @@ export interface NodesContext {
   nodes: ReadonlyMap<string, NodeState>;
   /** Multiplier on every simulated duration. */
   timeScale: number;
+  /** Where simSleep records each simulated duration (LabRecords.waits); unset: not recorded. */
+  waits?: LabWait[];
 }
 
 export interface ShimCall {
@@ -27,6 +29,8 @@ export interface ShimCall {
   /** The caller's environment variables the tool reads (ETCDCTL_*, KUBECONFIG). */
   env: Record<string, string>;
   io: ShimIO;
+  /** The tool's name as invoked (kubeadm, etcdctl, …), for records. */
+  tool?: string;
 }
 
 /** Runs one tool invocation; resolves with its exit code. */
@@ -45,13 +49,24 @@ export function nodePath(call: Pick<ShimCall, 'node' | 'cwd'>, p: string): strin
   return join(root, abs);
 }
 
-/** Sleep for a simulated duration (scaled), ending early when the command is interrupted. */
-export function simSleep(ctx: NodesContext, ms: number, signal: AbortSignal): Promise<void> {
+/**
+ * Sleep for a simulated duration (scaled), ending early when the command is interrupted. The
+ * interval is recorded as a `tool` wait: the caller of the command had to sit through it.
+ */
+export function simSleep(call: Pick<ShimCall, 'ctx' | 'node' | 'argv' | 'tool' | 'io'>, ms: number): Promise<void> {
+  const { ctx, io: { signal } } = call;
   const scaled = Math.max(0, Math.round(ms * ctx.timeScale));
   return new Promise((res) => {
     if (signal.aborted || scaled === 0) return res();
+    const rec = ctx.waits ? { kind: 'tool' as const, start: Date.now(), node: call.node.name, what: [call.tool ?? '', ...call.argv].join(' ').trim() } : undefined;
+    if (rec) ctx.waits!.push(rec);
     const t = setTimeout(done, scaled);
-    function done(): void { clearTimeout(t); signal.removeEventListener('abort', done); res(); }
+    function done(): void {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      if (rec) (rec as LabWait).end = Date.now();
+      res();
+    }
     signal.addEventListener('abort', done, { once: true });
   });
 }
