@@ -43,6 +43,7 @@ export class InventoryBuilder {
   readonly problems: Problem[] = [];
   private readonly hosts = new Map<string, HostDraft>();
   private readonly groups = new Map<string, GroupDraft>();
+  private readonly groupHosts = new WeakMap<GroupDraft, Set<string>>();
   all: { vars: Record<string, unknown>; settings: Settings } = { vars: {}, settings: {} };
   kube: KubeAccess = {};
   forks = 10;
@@ -92,7 +93,12 @@ export class InventoryBuilder {
     }
     if (group !== undefined) {
       const g = this.group(group, pos);
-      if (!g.hosts.includes(name)) g.hosts.push(name);
+      // A Set beside the list: groups of thousands of hosts made this quadratic.
+      const seen = (this.groupHosts.get(g) ?? this.groupHosts.set(g, new Set()).get(g))!;
+      if (!seen.has(name)) {
+        seen.add(name);
+        g.hosts.push(name);
+      }
     }
   }
 
@@ -145,7 +151,8 @@ export class InventoryBuilder {
       return members.get(n)!;
     };
     const order = [...this.hosts.keys()];
-    const byOrder = (a: string, b: string) => order.indexOf(a) - order.indexOf(b);
+    const index = new Map(order.map((h, i) => [h, i]));
+    const byOrder = (a: string, b: string) => index.get(a)! - index.get(b)!;
     const outGroups: Record<string, Group> = {};
     for (const g of groups.values()) {
       if (g.name === 'all') continue;
@@ -158,9 +165,17 @@ export class InventoryBuilder {
     outGroups['all'] = { name: 'all', hosts: order, children: Object.keys(outGroups).filter((n) => !parents.has(n)), vars: allVars };
     outGroups['ungrouped'] = { name: 'ungrouped', hosts: order.filter((h) => !grouped.has(h)), children: [], vars: outGroups['ungrouped']?.vars ?? {} };
 
+    // Each host's groups, in outGroups order (one pass over the memberships, not one per host).
+    const groupsOf = new Map<string, Group[]>(order.map((h) => [h, []]));
+    for (const g of Object.values(outGroups)) {
+      if (g.name === 'all') continue;
+      for (const h of new Set(g.hosts)) groupsOf.get(h)?.push(g);
+    }
+    const groupRank = new Map([...groups.keys()].map((g, i) => [g, i]));
+    const rank = (g: string) => groupRank.get(g) ?? -1;
     const hosts: Host[] = order.map((name) => {
       const d = this.hosts.get(name)!;
-      const mine = Object.values(outGroups).filter((g) => g.name !== 'all' && g.hosts.includes(name));
+      const mine = groupsOf.get(name)!;
       mine.sort((a, b) => depthOf(a.name, []) - depthOf(b.name, []) || a.name.localeCompare(b.name));
       const vars: Record<string, unknown> = { ...allVars };
       let settings: Settings = { ...allSettings };
@@ -170,7 +185,7 @@ export class InventoryBuilder {
       }
       for (const [k, w] of Object.entries(d.vars)) vars[k] = w.value;
       for (const [k, w] of Object.entries(d.settings)) (settings as Record<string, unknown>)[k] = w.value;
-      return toHost(name, settings, vars, mine.map((g) => g.name).filter((g) => g !== 'ungrouped').sort((a, b) => [...groups.keys()].indexOf(a) - [...groups.keys()].indexOf(b)));
+      return toHost(name, settings, vars, mine.map((g) => g.name).filter((g) => g !== 'ungrouped').sort((a, b) => rank(a) - rank(b)));
     });
     // Ansible inventories have no kube section: take cluster access from `all` vars when given.
     const kube: KubeAccess = { ...this.kube };
@@ -201,7 +216,16 @@ export function implicitLocalhost(inv: Inventory): Host {
   return { name: 'localhost', connection: 'local', ssh: { address: 'localhost' }, become: false, groups: [], vars: { ...inv.vars } };
 }
 
+const byName = new WeakMap<Host[], Map<string, Host>>();
+
 /** The host of this name, including the implicit localhost. */
 export function findHost(inv: Inventory, name: string): Host | undefined {
-  return inv.hosts.find((h) => h.name === name) ?? (name === 'localhost' ? implicitLocalhost(inv) : undefined);
+  // Indexed per host list (a plan or a run looks up each of thousands of hosts); rebuilt if the list changed size.
+  let index = byName.get(inv.hosts);
+  if (!index || index.size !== inv.hosts.length) {
+    index = new Map();
+    for (const h of inv.hosts) if (!index.has(h.name)) index.set(h.name, h);
+    byName.set(inv.hosts, index);
+  }
+  return index.get(name) ?? (name === 'localhost' ? implicitLocalhost(inv) : undefined);
 }

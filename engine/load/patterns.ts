@@ -95,7 +95,10 @@ function evaluate(pattern: string, inv: Inventory): { hosts: string[]; problem?:
     const r = resolveTerm(t.text, inv);
     if (r.problem) return { hosts: [], problem: r.problem };
     if (t.op === 'union') for (const h of r.hosts) set.add(h);
-    else if (t.op === 'and') set = new Set([...set].filter((h) => r.hosts.includes(h)));
+    else if (t.op === 'and') {
+      const keep = new Set(r.hosts);
+      set = new Set([...set].filter((h) => keep.has(h)));
+    }
     else for (const h of r.hosts) set.delete(h);
   }
   const order2 = inv.hosts.map((h) => h.name);
@@ -114,5 +117,6 @@ export function selectHosts(pattern: string, inv: Inventory, limit?: string): { 
   if (r.problem || limit === undefined || limit === '') return r;
   const l = evaluate(limit, inv);
   if (l.problem) return { hosts: [], problem: `--limit: ${l.problem}` };
-  return { hosts: r.hosts.filter((h) => l.hosts.includes(h)) };
+  const allowed = new Set(l.hosts);
+  return { hosts: r.hosts.filter((h) => allowed.has(h)) };
 }

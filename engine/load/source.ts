@@ -1,7 +1,7 @@
 // Reads one YAML file with source positions: size limit, UTF-8 check, alias-bomb guard, and a
 // map from a data path (["phases", 1, "steps", 0]) back to FILE:LINE:COL for every problem.
 import { readFile, stat } from 'node:fs/promises';
-import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type Pair, type ScalarTag, type Tags, type YAMLMap } from 'yaml';
+import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Node, type Pair, type ScalarTag, type Tags, type YAMLMap } from 'yaml';
 import type { Problem, SourcePos } from '../model/errors.js';
 
 /** Runbooks and inventories are small; anything larger is a mistake (or an attack) and is refused before reading. */
@@ -190,8 +190,17 @@ function firstInvalidUtf8(b: Uint8Array): number {
 
 /** Parses YAML text into a YamlSource; syntax errors become problems with their positions. */
 export function parseYaml(file: string, text: string, what: string): ReadResult {
-  const lc = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true, customTags });
+  let lc = new LineCounter();
+  const options = { prettyErrors: false, merge: true, customTags };
+  // yaml checks key uniqueness by scanning the map's earlier keys for every key: quadratic in an
+  // inventory's map of thousands of hosts (~1 s of 3 at 5,000). Parse without it, look for a
+  // repeated key in one linear pass, and only when there may be one parse again with yaml's own
+  // check, so its errors are reported exactly as before.
+  let docs = parseAllDocuments(text, { ...options, lineCounter: lc, uniqueKeys: false });
+  if (Array.isArray(docs) && docs.some(mayRepeatKeys)) {
+    lc = new LineCounter();
+    docs = parseAllDocuments(text, { ...options, lineCounter: lc, uniqueKeys: true });
+  }
   const problems: Problem[] = [];
   const toPos = (offset: number): SourcePos => ({ file, ...lc.linePos(offset) });
   if (!Array.isArray(docs)) return { problems: [{ pos: startPos(file), message: `${what} holds no YAML document` }] };
@@ -219,6 +228,26 @@ export function parseYaml(file: string, text: string, what: string): ReadResult 
   }
   if (value === null || value === undefined) return { text, problems: [{ pos: startPos(file), message: `${what} is empty` }] };
   return { text, source: new YamlSource(file, text, doc, value, lc), problems: [] };
+}
+
+/** Whether any map of the document has two keys yaml could call equal (scalars of one value; anything else is flagged too). */
+function mayRepeatKeys(doc: Document): boolean {
+  let found = false;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const p of map.items) {
+        const k = isScalar(p.key) ? p.key.value : p.key;
+        if (seen.has(k)) {
+          found = true;
+          return visit.BREAK;
+        }
+        seen.add(k);
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 function yamlMessage(m: string): string {
