@@ -11,6 +11,10 @@ import { refKey } from './resume-state.js';
 import type { HostCtx, WalkResult } from './context.js';
 import { attempt, formatMs } from './attempt.js';
 
+/** Why a finished step's timeout timer is cancelled. One shared value: abort() without a reason
+ * builds a DOMException with a stack trace for every step, which nobody reads. */
+const STEP_ENDED = Symbol('step ended');
+
 export interface StepCall {
   step: ActionStep;
   key: string;
@@ -175,7 +179,7 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
     const hint = (e as { hint?: unknown }).hint;
     return fail(`${(e as Error).message ?? String(e)}${typeof hint === 'string' ? `\n${hint}` : ''}`);
   } finally {
-    timer.abort();
+    timer.abort(STEP_ENDED);
     run.abort.signal.removeEventListener('abort', onRunAbort);
   }
 }
