@@ -6,10 +6,24 @@ import type { Host } from '../model/inventory.js';
 import type { Step } from '../model/runbook.js';
 import type { Describer, PlanInput, PlanStep } from './build-plan.js';
 import type { RenderOptions } from './deps.js';
-import { idOf, valuesKey, type Context, type PlanScopes } from './scope-cache.js';
+import { valuesKey, type Context, type PlanScopes } from './scope-cache.js';
 import { loopItems, stepKey } from './steps.js';
 
 const PLACEHOLDER: RenderOptions = { runtime: 'placeholder' };
+
+const ID = Symbol('plan-id');
+let nextId = 1;
+/**
+ * A distinct number per PlanStep or list of them, kept on the object itself under a symbol that
+ * is not enumerable: JSON, Object.entries and spreads (`{ ...step, error }`) never see or copy it.
+ * (A WeakMap did the same at ~0.5 µs a lookup, 100,000 lookups at 1,000 hosts.)
+ */
+function idOf(o: object): number {
+  const id = (o as Record<symbol, number | undefined>)[ID];
+  if (id !== undefined) return id;
+  Object.defineProperty(o, ID, { value: nextId });
+  return nextId++;
+}
 
 /** Shares equal results: identical lists of steps and identical blocks become one object. */
 export class Interner {
