@@ -1,9 +1,11 @@
 // JSON Schema validation of runbooks, inventories and action arguments; every error becomes a
 // Problem at the FILE:LINE:COL of the offending key or value, in plain words. Validators come
 // from the code generated at build time (scripts/build-validators.mjs) when it was generated
-// from the very same schema, else ajv compiles the schema here (schema-compile.ts).
+// from the very same schema (a stale or missing file is never wrong, only slower), else ajv
+// compiles the schema here (schema-compile.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Problem } from '../model/errors.js';
 import { packageRoot } from '../paths.js';
@@ -11,12 +13,12 @@ import { compileSchema, schemaKey } from './schema-compile.js';
 import type { DataPath, YamlSource } from './source.js';
 import { didYouMean } from './suggest.js';
 
-/** Validators generated at build time, by schemaKey; none when running from source or before a build. */
+/** Validators generated at build time, by schemaKey; none before a build. */
 const generated: Record<string, ValidateFunction> = await (async () => {
-  // A variable specifier: the module exists only in dist/, after the build step.
-  const specifier = './validators.generated.js';
+  // Found from the package root: this module may run from dist/engine/load/ or the CLI bundle.
+  const url = pathToFileURL(join(packageRoot(), 'dist', 'engine', 'load', 'validators.generated.js')).href;
   try {
-    return ((await import(specifier)) as { byKey: Record<string, ValidateFunction> }).byKey;
+    return ((await import(url)) as { byKey: Record<string, ValidateFunction> }).byKey;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return {};
     throw e;
