@@ -99,6 +99,7 @@ export function buildPlan(input: PlanInput): Plan {
   // One stand-in for `facts` (a new one per host would make every host's scope look different).
   const scopes = new PlanScopes(input.templates, { ...run, runtime, facts: input.templates.runtimeValue('facts') }, PLACEHOLDER);
   const intern = new Interner();
+  const varies = { n: 0 };
   return {
     runbook: input.runbook.file,
     inventory: input.inventory.file,
@@ -114,7 +115,7 @@ export function buildPlan(input: PlanInput): Plan {
         batches: r.batches.map((batch) =>
           batch.map((host) => ({
             host: host.name,
-            steps: planSteps({ input, scopes, intern, ctx, host, become: r.phase.become || host.become, tags: r.phase.tags, ...(r.iter !== undefined ? { phaseIter: r.iter } : {}) }, r.phase.steps),
+            steps: planSteps({ input, scopes, intern, varies, ctx, host, become: r.phase.become || host.become, tags: r.phase.tags, ...(r.iter !== undefined ? { phaseIter: r.iter } : {}) }, r.phase.steps),
           })),
         ),
       };

@@ -55,6 +55,11 @@ export interface Walk {
   phaseIter?: number;
   become: boolean;
   tags: string[];
+  /**
+   * Counts steps whose rendering may differ between the hosts of a family (see shareKey). A block
+   * whose whole subtree added nothing here is the same for every host of its family: planned once.
+   */
+  varies: { n: number };
 }
 
 /** Names a step's own templates read (skip_if, and an action's arguments); blocks: skip_if only. */
@@ -98,6 +103,9 @@ function shareKey(w: Walk, c: Context, step: Step, become: boolean): string | un
     if (f.hostWins.has(n)) vals.push(w.scopes.hostValue(f, w.host, n));
     else vals.push((scope ??= w.scopes.scope(c, w.host))[n]);
   }
+  // The same for every host of the family: nothing host-dependent read, one base scope for all.
+  if (vals.length === 0 && f.readByTemplates.length === 0) return `${f.id}|${become ? 1 : 0}|`;
+  w.varies.n++;
   return `${f.id}|${become ? 1 : 0}|${valuesKey(vals)}`;
 }
 
@@ -164,8 +172,21 @@ function planStep(w: Walk, step: Step, loop?: { index: number; var: string; item
   const c = loop ? w.ctx.loopChild(step, step.vars, loop.var, loop.index, loop.item) : Object.keys(step.vars).length === 0 ? w.ctx : w.ctx.child(step.vars);
   const become = step.become ?? w.become;
   const key = stepKey(step.id, w.phaseIter, loop?.index);
-  if (step.kind === 'block') return planBlock(w, c, step, header(w, step, key, become));
   const share = shareKey(w, c, step, become);
+  if (share === undefined) w.varies.n++;
+  if (step.kind === 'block') {
+    const memo = c.memo.get(step) as Map<string, PlanStep> | undefined;
+    const hit = share === undefined ? undefined : memo?.get(share);
+    if (hit) return hit;
+    const before = w.varies.n;
+    const s = planBlock(w, c, step, header(w, step, key, become));
+    // Nothing inside varied between hosts: every host of the family gets this very block.
+    if (share !== undefined && w.varies.n === before) {
+      if (memo) memo.set(share, s);
+      else c.memo.set(step, new Map([[share, s]]));
+    }
+    return s;
+  }
   if (share === undefined) return renderAction(w, c, step, header(w, step, key, become));
   let memo = c.memo.get(step) as Map<string, PlanStep> | undefined;
   if (!memo) c.memo.set(step, (memo = new Map()));
@@ -182,6 +203,8 @@ export function planSteps(w: Walk, steps: Step[]): PlanStep[] {
       out.push(planStep(w, step));
       continue;
     }
+    // Loop items may differ between hosts: never part of a block planned once for all.
+    w.varies.n++;
     // As before: a scope that cannot be built here is the phase's error, not the step's.
     const scope = w.scopes.scope(w.ctx.child(step.vars), w.host);
     let li;
