@@ -1,7 +1,9 @@
 // Where `runbook plan` spends its time, in one process: loading (runbook, inventory, checks),
 // building the plan, writing it (text or --json) to /dev/null — as engine/cli/cmd-plan.ts does
 // it, with the same redaction. For profiles of the part after loading; run.ts times the real CLI.
-// Usage: node dist/bench/scale/breakdown.js INVENTORY [--json] [--runbook FILE] [--rounds N]
+// --whole writes as cmd-plan did before writePlanText/writePlanJson: the plan redacted whole
+// (Redactor.deep), rendered into one string, written at once.
+// Usage: node dist/bench/scale/breakdown.js INVENTORY [--json] [--whole] [--runbook FILE] [--rounds N]
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { allActions } from '../../engine/actions/registry.js';
@@ -9,7 +11,7 @@ import { loadInputs } from '../../engine/cli/inputs.js';
 import { Redactor, redactVarsByName } from '../../engine/exec/redact.js';
 import { packageRoot } from '../../engine/paths.js';
 import { buildPlan } from '../../engine/plan/build-plan.js';
-import { writePlanJson, writePlanText } from '../../engine/plan/render-plan.js';
+import { renderPlanText, writePlanJson, writePlanText } from '../../engine/plan/render-plan.js';
 import * as template from '../../engine/template/index.js';
 
 const argv = process.argv.slice(2);
@@ -21,6 +23,7 @@ const inventory = argv.find((a, i) => !a.startsWith('--') && !argv[i - 1]?.start
 if (!inventory) throw new Error('usage: node dist/bench/scale/breakdown.js INVENTORY [--json] [--runbook FILE] [--rounds N]');
 const runbook = opt('--runbook') ?? join(packageRoot(), 'runbooks', 'upgrade-1.31.yaml');
 const json = argv.includes('--json');
+const whole = argv.includes('--whole');
 const rounds = Number(opt('--rounds') ?? 1);
 const actions = new Map(allActions.map((a) => [a.name, a]));
 const ms = (t: number) => `${(performance.now() - t).toFixed(0)} ms`;
@@ -45,7 +48,10 @@ for (let r = 0; r < rounds; r++) {
     bytes += Buffer.byteLength(c);
     writeSync(fd, c);
   };
-  (json ? writePlanJson : writePlanText)({ ...plan, vars: redactVarsByName(plan.vars) }, write, (s) => redactor.text(s));
+  if (whole) {
+    const safe = redactor.deep({ ...plan, vars: redactVarsByName(plan.vars) });
+    write(json ? `${JSON.stringify(safe, null, 2)}\n` : renderPlanText(safe));
+  } else (json ? writePlanJson : writePlanText)({ ...plan, vars: redactVarsByName(plan.vars) }, write, (s) => redactor.text(s));
   closeSync(fd);
-  process.stdout.write(`round ${r + 1}: load ${load}, build ${build} (heap ${mb(heap)}), write ${ms(t)} (${mb(bytes)} ${json ? 'JSON' : 'text'}); peak RSS so far ${mb(process.resourceUsage().maxRSS * 1024)}\n`);
+  process.stdout.write(`round ${r + 1}: load ${load}, build ${build} (heap ${mb(heap)}), write ${ms(t)} (${mb(bytes)} ${json ? 'JSON' : 'text'}${whole ? ', whole' : ', chunks'}); peak RSS so far ${mb(process.resourceUsage().maxRSS * 1024)}\n`);
 }
