@@ -61,6 +61,16 @@ test('stdin and env reach the command; one connection serves many commands', asy
   assert.is(await pool.forHost(fleetHost(fleet, 0)), t);
 });
 
+test('a command that reads stdin when none was given gets end-of-file at once, not a hang', async () => {
+  if (!fleet) return;
+  const t = await pool.forHost(fleetHost(fleet, 0));
+  const start = Date.now();
+  const r = await t.exec('cat; read line; echo "read: $?"; head -c 10 | wc -c', { timeoutMs: 5_000 });
+  assert.is(r.timedOut, false);
+  assert.is(r.stdout, 'read: 1\n0\n');
+  assert.ok(Date.now() - start < 4_000, `took ${Date.now() - start} ms`);
+});
+
 test('a command over its timeout is stopped and reported as timed out', async () => {
   if (!fleet) return;
   const t = await pool.forHost(fleetHost(fleet, 0));
