@@ -8,7 +8,7 @@
 import type { Host } from '../model/inventory.js';
 import type { Runbook, Template } from '../model/runbook.js';
 import type { RenderOptions, TemplateEngine } from './deps.js';
-import { buildScope, hasTemplate, type ScopeInput } from './scope.js';
+import { buildScope, hasTemplate, replayScope, type ScopeInput, type ScopeTrace } from './scope.js';
 
 type Layer = Record<string, Template>;
 type Scope = Record<string, unknown>;
@@ -104,6 +104,10 @@ export interface Family {
   /** False when a template variable may read more than its names (then every host gets its own scope). */
   exact: boolean;
   bases: Map<string, Base>;
+  /** How the first base of a family with host-dependent template variables was built (see base()). */
+  trace?: Required<ScopeTrace>;
+  /** The template variables a replay renders again: those in `dependent`. */
+  redo?: ReadonlySet<string>;
 }
 
 /** A scope built by buildScope for one host, shared by the family's hosts that agree with it. */
@@ -217,13 +221,33 @@ export class PlanScopes {
     if (!b) {
       b = { id: this.nextBase++, host: h };
       try {
-        b.scope = buildScope(this.t, { ...this.run, host: h, templateLayers: ctx.layers }, this.opts);
+        b.scope = this.build(ctx, f, h);
       } catch (e) {
         b.error = e;
       }
       f.bases.set(key, b);
     }
     return b;
+  }
+
+  /**
+   * buildScope for this host. When the family's template variables read host values (a var over
+   * node_name, say), every host needs its own scope: the first is traced, the others replay it,
+   * rendering again only the variables that depend on the host (scope.ts replayScope).
+   */
+  private build(ctx: Context, f: Family, h: Host): Scope {
+    const input = { ...this.run, host: h, templateLayers: ctx.layers };
+    if (!f.exact || f.readByTemplates.length === 0) return buildScope(this.t, input, this.opts);
+    if (f.trace && f.redo) {
+      const own: Scope = {};
+      for (const n of f.hostWins) own[n] = this.hostValue(f, h, n);
+      return replayScope(this.t, f.trace, f.redo, own, this.opts);
+    }
+    const trace: ScopeTrace = { passes: [] };
+    const scope = buildScope(this.t, input, this.opts, trace);
+    f.trace = trace as Required<ScopeTrace>;
+    f.redo = new Set([...f.trace.templated.keys()].filter((k) => f.dependent.has(k)));
+    return scope;
   }
 
   /** The host's scope in this context: exactly what buildScope would give; throws what it would throw. */

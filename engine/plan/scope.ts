@@ -53,8 +53,19 @@ function viewsOf(inventory: Inventory): { groups: Record<string, string[]>; host
   return v;
 }
 
+/**
+ * How buildScope got to a scope, for plan to build another host's scope from it (scope-cache.ts):
+ * the layered names before rendering, the template variables in rendering order, and after each
+ * pass the value of each and which of them changed.
+ */
+export interface ScopeTrace {
+  initial?: Record<string, unknown>;
+  templated?: Map<string, Template>;
+  passes: Array<{ values: Map<string, unknown>; changed: Set<string> }>;
+}
+
 /** Build the scope for one host (or the run) with every template variable rendered. */
-export function buildScope(t: TemplateEngine, s: ScopeInput, opts: RenderOptions = {}): Record<string, unknown> {
+export function buildScope(t: TemplateEngine, s: ScopeInput, opts: RenderOptions = {}, trace?: ScopeTrace): Record<string, unknown> {
   const { runbook, inventory, host } = s;
   const { groups, hostvars } = viewsOf(inventory);
   const merged: Record<string, unknown> = {
@@ -86,15 +97,52 @@ export function buildScope(t: TemplateEngine, s: ScopeInput, opts: RenderOptions
   layer(s.extraVars, false);
   layer(s.runtime ?? {}, false);
 
+  if (trace) {
+    trace.initial = { ...merged };
+    trace.templated = new Map(templated);
+  }
+
   // Render until stable: a var may refer to another template var defined in any layer.
   for (let pass = 0; pass < MAX_PASSES && templated.size; pass++) {
     let changed = false;
     const snapshot = { ...merged };
+    const step = trace ? { values: new Map<string, unknown>(), changed: new Set<string>() } : undefined;
     for (const [k, raw] of templated) {
+      const v = t.render(raw, snapshot, opts);
+      if (JSON.stringify(v) !== JSON.stringify(merged[k])) {
+        changed = true;
+        step?.changed.add(k);
+      }
+      merged[k] = v;
+      step?.values.set(k, v);
+    }
+    if (step) trace!.passes.push(step);
+    if (!changed) break;
+  }
+  return merged;
+}
+
+/**
+ * The scope buildScope would give another host whose template variables differ from the traced
+ * host's only in `redo` (the variables that read the host's own values): the same passes, the
+ * other variables taking the values they took then (they read nothing that differs), only `redo`
+ * rendered again. `own`: the host's own values (host vars, inventory_hostname, node_name).
+ * Same names in the same order, same values, same first error, pass for pass.
+ */
+export function replayScope(t: TemplateEngine, trace: Required<ScopeTrace>, redo: ReadonlySet<string>, own: Record<string, unknown>, opts: RenderOptions = {}): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...trace.initial, ...own };
+  const mine = [...trace.templated].filter(([k]) => redo.has(k));
+  for (let pass = 0; pass < MAX_PASSES && trace.templated.size; pass++) {
+    const traced = trace.passes[pass];
+    // After the traced host's last pass nothing of its own changed any more.
+    let changed = traced ? [...traced.changed].some((k) => !redo.has(k)) : false;
+    const snapshot = { ...merged };
+    for (const [k, raw] of mine) {
       const v = t.render(raw, snapshot, opts);
       if (JSON.stringify(v) !== JSON.stringify(merged[k])) changed = true;
       merged[k] = v;
     }
+    if (traced) for (const [k, v] of traced.values) if (!redo.has(k)) merged[k] = v;
     if (!changed) break;
   }
   return merged;
