@@ -26,18 +26,23 @@ const json = argv.includes('--json');
 const whole = argv.includes('--whole');
 const rounds = Number(opt('--rounds') ?? 1);
 const actions = new Map(allActions.map((a) => [a.name, a]));
-const ms = (t: number) => `${(performance.now() - t).toFixed(0)} ms`;
+// Wall and CPU (user+system, steadier on a shared machine) since a mark.
+const mark = () => ({ wall: performance.now(), cpu: process.cpuUsage() });
+const ms = (m: ReturnType<typeof mark>) => {
+  const c = process.cpuUsage(m.cpu);
+  return `${(performance.now() - m.wall).toFixed(0)} ms (CPU ${((c.user + c.system) / 1000).toFixed(0)} ms)`;
+};
 const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
 
 for (let r = 0; r < rounds; r++) {
-  let t = performance.now();
+  let t = mark();
   const loaded = await loadInputs({ file: runbook, inventory, extra: [] });
   const load = ms(t);
-  t = performance.now();
+  t = mark();
   const plan = buildPlan({ ...loaded, actions, templates: template });
   const build = ms(t);
   const heap = process.memoryUsage().heapUsed;
-  t = performance.now();
+  t = mark();
   const redactor = new Redactor();
   redactor.addVarsByName(loaded.extraVars);
   redactor.addVarsByName(loaded.inventory.vars);

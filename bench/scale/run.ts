@@ -3,7 +3,7 @@
 // medians, min–max, peak RSS. Target at 1,000 hosts: < 1 s and < 200 MB peak RSS each.
 // A command slower than SLOW_MS at a size gets one run there (pairing a 40 s run five times buys
 // nothing); once it times out, larger sizes are not tried. Writes bench/results/scale.json.
-// Usage: node dist/bench/scale/run.js [--pairs 5] [--quick] [--sizes 100,1000,2000,5000]
+// Usage: node dist/bench/scale/run.js [--pairs 5] [--quick] [--sizes 100,1000,2000,5000] [--runbook FILE]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +21,7 @@ const TARGET_MS = 1000;
 const TARGET_RSS_KB = 200 * 1024;
 const root = packageRoot();
 const main = join(root, 'dist', 'engine', 'cli', 'main.js');
-const runbook = join(root, 'runbooks', 'upgrade-1.31.yaml');
+const runbook = args.get('runbook') ?? join(root, 'runbooks', 'upgrade-1.31.yaml');
 type Cmd = 'validate' | 'plan';
 const CMDS: Cmd[] = ['validate', 'plan'];
 
