@@ -21,22 +21,31 @@ try {
 }
 
 const tmp = `${out}.tmp-${process.pid}`;
-const result = await esbuild.build({
-  absWorkingDir: root,
-  entryPoints: { 'command-line': 'dist/engine/cli/command-line.js' },
-  outdir: tmp,
-  bundle: true,
-  splitting: true, // dynamic imports (lab, SSH adapter, kube adapter) stay separate, loaded on use
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // Loaded only by the commands that contact hosts; ssh2 has optional native parts; client-node is large.
-  external: ['ssh2', '@kubernetes/client-node', 'cpu-features'],
-  // Bundled CommonJS packages (yaml, handlebars, ...) call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __runbookCreateRequire } from 'node:module'; const require = __runbookCreateRequire(import.meta.url);" },
-  metafile: true,
-  logLevel: 'warning',
-});
+let result;
+try {
+  result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: { 'command-line': 'dist/engine/cli/command-line.js' },
+    outdir: tmp,
+    bundle: true,
+    splitting: true, // dynamic imports (lab, SSH adapter, kube adapter) stay separate, loaded on use
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // Loaded only by the commands that contact hosts; ssh2 has optional native parts; client-node is large.
+    external: ['ssh2', '@kubernetes/client-node', 'cpu-features'],
+    // Bundled CommonJS packages (yaml, handlebars, ...) call require() for Node's built-ins.
+    banner: { js: "import { createRequire as __runbookCreateRequire } from 'node:module'; const require = __runbookCreateRequire(import.meta.url);" },
+    metafile: true,
+    logLevel: 'warning',
+  });
+} catch (e) {
+  // The bundle only makes start-up faster: without it the CLI runs from dist/ modules.
+  rmSync(tmp, { recursive: true, force: true });
+  rmSync(out, { recursive: true, force: true });
+  process.stderr.write(`build-bundle: esbuild failed (${e.message}); the CLI runs from dist/ modules (a slower start)\n`);
+  process.exit(0);
+}
 // A package in node_modules/ is recorded by its package.json (npm rewrites it with every install
 // or update); our own files one by one.
 const packageJson = (p) => {
