@@ -175,6 +175,8 @@ export function hasTemplate(v: unknown): boolean {
   return false;
 }
 
+const readsCache = new Map<string, Reads>();
+
 /** Variables and helpers a template string reads (for validate-time checks); throws TemplateError on syntax errors. */
 const refsCache = new Map<string, { names: NameRef[]; helpers: NameRef[] }>();
 export function templateRefs(src: string, pos?: SourcePos): { names: NameRef[]; helpers: NameRef[] } {
@@ -186,10 +188,13 @@ export function templateRefs(src: string, pos?: SourcePos): { names: NameRef[]; 
   const out = { names: r.names, helpers: r.helpersUsed };
   if (refsCache.size >= MAX_CACHE) refsCache.clear();
   refsCache.set(src, out);
+  // Plan asks templateReads of the same templates validate checked: one parse for both.
+  if (!readsCache.has(src)) {
+    if (readsCache.size >= MAX_CACHE) readsCache.clear();
+    readsCache.set(src, templateReadsOf(ast));
+  }
   return out;
 }
-
-const readsCache = new Map<string, Reads>();
 const NO_READS: Reads = Object.freeze({ names: [], exact: true }) as Reads;
 
 function stringReads(src: string): Reads {
