@@ -108,6 +108,12 @@ export function writePlanText(plan: Plan, write: Write, redact: Redact = same): 
     if (p.problem) line(`  !! ${r(p.problem)}`);
     p.batches.forEach((batch, bi) => {
       line(`  Batch ${bi + 1}/${p.batches.length}: ${batch.map((h) => r(h.host)).join(', ')}`);
+      if (batch.length === 1) {
+        // Nothing to group (serial 1): each step's text straight out, no host-sized string.
+        line(`    host ${r(batch[0]!.host)}:`);
+        for (const s of batch[0]!.steps) line(steps.of(s, '      '));
+        return;
+      }
       // Hosts whose steps read the same, in order of first appearance (a Map: one lookup per host).
       const groups = new Map<string, string[]>();
       for (const h of batch) {
