@@ -1,12 +1,14 @@
 // What the lab's records (engine/lab/contract.ts LabRecords) tell about the waits of one upgrade.
 // The judged lower bound is exact: the union of the waits the lab recorded as intervals
 // (LabRecords.waits: kubelet restarts, simulated tool durations, pod terminations after an
-// eviction, PDB blocks, one-off pod runs), each clipped to the run, overlaps counted once. The
-// rest are counts for the report (commands, evictions, 429s, time nodes spent out of service).
+// eviction, PDB blocks, one-off pod runs, and pod starts only where a `pods` step waited for that
+// pod), each clipped to the run, overlaps counted once. The rest are counts for the report
+// (commands, evictions, 429s, time nodes spent out of service).
 import type { LabRecords, LabWait } from '../../engine/lab/contract.js';
+import type { PodsStep } from './journal.js';
 
 export type WaitKind = LabWait['kind'];
-export const WAIT_KINDS: WaitKind[] = ['kubelet-restart', 'tool', 'pod-termination', 'pdb-block', 'pod-run'];
+export const WAIT_KINDS: WaitKind[] = ['kubelet-restart', 'tool', 'pod-termination', 'pdb-block', 'pod-run', 'pod-start'];
 
 export interface KindFigures {
   /** Intervals of this kind inside the run. */
@@ -75,9 +77,27 @@ function intervals(r: LabRecords, from: string, to: string): number[] {
   return out;
 }
 
-/** run: the `runbook exec` child's start and end (ms since epoch, the lab's clock). */
-export function waitFigures(r: LabRecords, run: { start: number; end: number }): WaitFigures {
-  const waits = r.waits ?? [];
+/**
+ * A pod's start is a wait of the run only inside a `pods` step that returned that pod, and only if
+ * the pod was Ready before the step ended (the step could not have ended sooner): the part of
+ * [created, Ready] within [step start, step end]. Elsewhere nobody waited for it.
+ */
+function podStartsWaitedFor(waits: LabWait[], steps: PodsStep[]): LabWait[] {
+  const out: LabWait[] = [];
+  for (const w of waits) {
+    if (w.kind !== 'pod-start' || w.end === undefined) continue;
+    for (const s of steps) {
+      if (!s.pods.includes(w.pod ?? '') || w.end > s.end) continue;
+      const start = Math.max(w.start, s.start);
+      if (w.end > start) out.push({ ...w, start, end: w.end });
+    }
+  }
+  return out;
+}
+
+/** run: the `runbook exec` child's start and end (ms since epoch, the lab's clock); podsSteps from its journal. */
+export function waitFigures(r: LabRecords, run: { start: number; end: number }, podsSteps: PodsStep[] = []): WaitFigures {
+  const waits = [...(r.waits ?? []).filter((w) => w.kind !== 'pod-start'), ...podStartsWaitedFor(r.waits ?? [], podsSteps)];
   const inRun = waits.flatMap((w) => {
     const iv = clip(w, run);
     return iv ? [{ w, iv }] : [];

@@ -21,6 +21,7 @@ const KIND_TEXT: Record<WaitKind, string> = {
   'pod-termination': 'pod terminations (eviction accepted → pod gone)',
   'pdb-block': 'PDB blocks (first 429 → the PDB allows a disruption again)',
   'pod-run': 'one-off pod runs (created → finished: the DNS check pod)',
+  'pod-start': 'pod starts a `pods` step waited for (created → Ready, inside that step)',
 };
 
 const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;

@@ -14,7 +14,7 @@ import { startTestLab } from '../../test/helpers/lab.js';
 import { runTimed } from '../lib/proc.js';
 import { benchArgs, writeResult } from '../lib/result.js';
 import { fmtMs, spread } from '../lib/stats.js';
-import { timeByAction } from './journal.js';
+import { podsSteps, timeByAction } from './journal.js';
 import { waitFigures } from './records.js';
 import { details, type One } from './report.js';
 
@@ -47,7 +47,7 @@ async function once(scale: number, work: string, i: number): Promise<One> {
       writeFileSync(join(keep, 'records.json'), JSON.stringify({ run: { start, end }, ...records }, null, 1));
       cpSync(join(runDir, '.runbook'), join(keep, '.runbook'), { recursive: true });
     }
-    return { scale, t, labCpuS: (c.user + c.system) / 1e6, byAction: timeByAction(runDir), waits: waitFigures(records, { start, end }) };
+    return { scale, t, labCpuS: (c.user + c.system) / 1e6, byAction: timeByAction(runDir), waits: waitFigures(records, { start, end }, podsSteps(runDir)) };
   } finally {
     await lab.stop();
   }

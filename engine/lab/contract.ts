@@ -85,10 +85,12 @@ export interface LabRecords {
  *   (the replacement pod Ready), while no earlier block of the same PDB is open;
  * - pod-run: a client created a one-off pod (restartPolicy Never/OnFailure) → it finished
  *   (Succeeded/Failed) or was deleted: start delay plus run time, what `run_pod` waits for.
- * Pods that controllers create and nobody waits for (replacements) are not waits of their own.
+ * - pod-start: any pod was created → it was Ready (or finished, or gone). Not a wait by itself:
+ *   a client waits for it only through a PDB block or a readiness check of its own, so the
+ *   benchmark counts it only inside a `pods` step that returned that pod (bench/README.md).
  */
 export interface LabWait {
-  kind: 'kubelet-restart' | 'tool' | 'pod-termination' | 'pdb-block' | 'pod-run';
+  kind: 'kubelet-restart' | 'tool' | 'pod-termination' | 'pdb-block' | 'pod-run' | 'pod-start';
   /** ms since epoch. */
   start: number;
   /** ms since epoch; unset while the wait is still open (a node that never turns Ready). */

@@ -6,11 +6,11 @@ import { namespaceList } from '../../engine/actions/kube/addons.js';
 import { kubeActions } from '../../engine/actions/kube/index.js';
 import { argsValidator } from '../../engine/load/schema.js';
 
-const READ_ONLY = ['wait_node', 'pods', 'pdb_check', 'capacity_check', 'deprecations', 'addons', 'version'];
+const READ_ONLY = ['wait_node', 'node_info', 'pods', 'pdb_check', 'capacity_check', 'deprecations', 'addons', 'version'];
 
-test('the fourteen actions are registered under distinct names', () => {
+test('the fifteen actions are registered under distinct names', () => {
   const names = kubeActions.map((a) => a.name);
-  assert.equal([...names].sort(), ['addons', 'apply', 'capacity_check', 'cordon', 'delete', 'deprecations', 'drain', 'lock', 'pdb_check', 'pods', 'run_pod', 'uncordon', 'version', 'wait_node']);
+  assert.equal([...names].sort(), ['addons', 'apply', 'capacity_check', 'cordon', 'delete', 'deprecations', 'drain', 'lock', 'node_info', 'pdb_check', 'pods', 'run_pod', 'uncordon', 'version', 'wait_node']);
 });
 
 test('read-only checks run under --check; everything else is marked as changing', () => {

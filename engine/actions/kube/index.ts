@@ -7,6 +7,7 @@ import { cordon, uncordon } from './cordon.js';
 import { deprecations } from './deprecations.js';
 import { drain } from './drain.js';
 import { lock } from './lock.js';
+import { nodeInfo } from './node-info.js';
 import { pdbCheck } from './pdb-check.js';
 import { pods } from './pods.js';
 import { runPod } from './run-pod.js';
@@ -15,4 +16,4 @@ import { waitNode } from './wait-node.js';
 
 // Heterogeneous argument types: each action validates its own args against its schema.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const kubeActions: Action<any>[] = [cordon, uncordon, drain, waitNode, pods, pdbCheck, capacityCheck, deprecations, addons, version, apply, del, runPod, lock];
+export const kubeActions: Action<any>[] = [cordon, uncordon, drain, waitNode, nodeInfo, pods, pdbCheck, capacityCheck, deprecations, addons, version, apply, del, runPod, lock];

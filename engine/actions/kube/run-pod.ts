@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import type { PodInfo } from '../../ports/kube.js';
 import type { Action, ActionResult } from '../action.js';
-import { deadlineFor, durationSchema, parseDuration, secs, sleepUntil } from './common.js';
+import { deadlineFor, durationSchema, parseDuration, secs } from './common.js';
+import { named, wakeOn } from './watch.js';
 
 export interface RunPodArgs {
   name: string;
@@ -50,6 +51,8 @@ export const runPod: Action<RunPodArgs> = {
         containers: [{ name: 'main', image: a.image, command }],
       },
     }, ctx.signal);
+    // Read again on every change of the pod (a watch), at the latest every 500 ms.
+    const waker = wakeOn(kube, ctx.clock, { group: '', version: 'v1', plural: 'pods', namespace: ns, fieldSelector: `metadata.name=${name}` }, named(name, ns), ctx.signal);
     try {
       let pod: PodInfo | undefined;
       let lastPhase = '';
@@ -59,7 +62,10 @@ export const runPod: Action<RunPodArgs> = {
         if (pod.phase !== lastPhase) ctx.progress(`pod ${ns}/${name}: ${pod.phase}`);
         lastPhase = pod.phase;
         if (pod.phase === 'Succeeded' || pod.phase === 'Failed') break;
-        if (!(await sleepUntil(ctx, 500, deadline))) {
+        const left = deadline - ctx.clock.now();
+        if (left > 0) await waker.wait(Math.min(500, left));
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        if (ctx.clock.now() >= deadline) {
           return { status: 'failed', message: `pod ${ns}/${name} did not finish within ${secs(ctx.clock.now() - started)} (last phase ${lastPhase}); it has been deleted`, data: { pod: name, phase: lastPhase } };
         }
       }
@@ -70,6 +76,7 @@ export const runPod: Action<RunPodArgs> = {
         ? { status: 'changed', message: `pod ${ns}/${name} succeeded`, data }
         : { status: 'failed', message: `pod ${ns}/${name} failed${pod!.containers[0]?.terminatedReason ? ` (${pod!.containers[0].terminatedReason})` : ''}: ${logs.trim().split('\n').slice(-3).join(' | ')}`, data };
     } finally {
+      waker.close();
       // Its own short deadline: the step's signal may already be aborted.
       await kube.deletePod(ns, name, { gracePeriodSeconds: 0 }, AbortSignal.timeout(15_000)).catch((e: Error) => ctx.progress(`could not delete pod ${ns}/${name}: ${e.message} — delete it by hand`));
     }

@@ -85,6 +85,8 @@ export function createCluster(opts: CreateClusterOptions): LabCluster {
   // Any write, from a client or from inside the lab, gets the controllers' attention.
   store.onChange((change, resource, o) => {
     if (change === 'DELETED' && resource === 'pods') recorder.podRemoved(o as Pod);
+    if (change === 'ADDED' && resource === 'pods') recorder.podAdded(o as Pod);
+    if (change === 'MODIFIED') recorder.changed(resource, o as Pod);
     manager!.kick();
   });
 

@@ -65,10 +65,33 @@ export class Recorder {
     this.openWait(`run/${pod.metadata.uid}`, { kind: 'pod-run', pod: `${pod.metadata.namespace}/${pod.metadata.name}`, ...(pod.spec.nodeName ? { node: pod.spec.nodeName } : {}) });
   }
 
-  /** A pod left the store: its termination (or run) wait ends. */
+  /** Any pod appeared (a controller's or a client's): how long it takes to be Ready. */
+  podAdded(pod: Pod): void {
+    this.openWait(`start/${pod.metadata.uid}`, { kind: 'pod-start', pod: `${pod.metadata.namespace}/${pod.metadata.name}` });
+  }
+
+  /**
+   * Any change to a pod or PDB, as the store makes it (not at the next controller pass, which a
+   * client watching the object can beat): a pod Ready or finished ends its start and run waits, a
+   * PDB allowing a disruption ends its block.
+   */
+  changed(resource: string, o: Pod | PodDisruptionBudget): void {
+    if (resource === 'poddisruptionbudgets') {
+      if (((o as PodDisruptionBudget).status?.disruptionsAllowed ?? 0) > 0) this.closeWait(`pdb/${pdbKey(o)}`);
+      return;
+    }
+    if (resource !== 'pods') return;
+    const pod = o as Pod;
+    const finished = pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed';
+    if (finished || isPodReady(pod)) this.closeWait(`start/${pod.metadata.uid}`);
+    if (finished) this.closeWait(`run/${pod.metadata.uid}`);
+  }
+
+  /** A pod left the store: its termination, run or start wait ends. */
   podRemoved(pod: Pod): void {
     this.closeWait(`pod/${pod.metadata.uid}`);
     this.closeWait(`run/${pod.metadata.uid}`);
+    this.closeWait(`start/${pod.metadata.uid}`);
   }
 
   /** Sample every PDB's healthy count (Ready, not deleting) against its desiredHealthy; end the
@@ -98,10 +121,11 @@ export class Recorder {
         const [ns, name] = w.pdb!.split('/');
         const pdb = store.peekOne<PodDisruptionBudget>('poddisruptionbudgets', ns, name!);
         if (!pdb || (pdb.status?.disruptionsAllowed ?? 0) > 0) this.closeWait(key);
-      } else if (w.kind === 'pod-run') {
+      } else if (w.kind === 'pod-run' || w.kind === 'pod-start') {
         const [ns, name] = w.pod!.split('/');
         const pod = store.peekOne<Pod>('pods', ns, name!);
-        if (!pod || pod.metadata.uid !== key.slice('run/'.length) || pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed') this.closeWait(key);
+        const finished = !pod || pod.metadata.uid !== key.slice(key.indexOf('/') + 1) || pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed';
+        if (finished || (w.kind === 'pod-start' && isPodReady(pod))) this.closeWait(key);
       }
     }
   }
