@@ -2,9 +2,9 @@
 // applied to every string value, written in chunks as it is made (a 1,000-host plan is ~16 MB)
 // and with each shared step or list of steps (build-plan.ts) serialised once.
 import type { Plan } from './build-plan.js';
+import { Chunks } from './chunks.js';
 import type { Redact, Write } from './render-plan.js';
 
-const CHUNK = 64 * 1024;
 /** Plan → phases → phase → batches → batch: written piece by piece; a host and below as one string. */
 const STREAM_DEPTH = 5;
 
@@ -55,50 +55,51 @@ class Json {
     return props.length ? `{\n${props.join(',\n')}\n${indent}}` : '{}';
   }
 
-  /** The same text, written piece by piece down to STREAM_DEPTH. */
-  stream(v: unknown, indent: string, depth: number, out: (s: string) => void): void {
+  /** The same text, made piece by piece down to STREAM_DEPTH, in chunks of ~64 KiB. */
+  *stream(v: unknown, indent: string, depth: number, out: Chunks): Generator<string, void, undefined> {
     if (depth >= STREAM_DEPTH || !isContainer(v) || typeof (v as { toJSON?: unknown }).toJSON === 'function') {
-      out(this.value(v, indent) ?? 'null');
+      out.push(this.value(v, indent) ?? 'null');
+      if (out.full) yield out.take();
       return;
     }
     const inner = `${indent}  `;
     if (Array.isArray(v)) {
-      if (v.length === 0) return out('[]');
-      out('[\n');
-      v.forEach((x, i) => {
-        out(inner);
-        if (skipped(x)) out('null');
-        else this.stream(x, inner, depth + 1, out);
-        out(i < v.length - 1 ? ',\n' : '\n');
-      });
-      return out(`${indent}]`);
+      if (v.length === 0) return out.push('[]');
+      out.push('[\n');
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        out.push(inner);
+        if (skipped(x)) out.push('null');
+        else yield* this.stream(x, inner, depth + 1, out);
+        out.push(i < v.length - 1 ? ',\n' : '\n');
+      }
+      return out.push(`${indent}]`);
     }
     const entries = Object.entries(v).filter(([, x]) => !skipped(x));
-    if (entries.length === 0) return out('{}');
-    out('{\n');
-    entries.forEach(([k, x], i) => {
-      out(`${inner}${JSON.stringify(k)}: `);
-      this.stream(x, inner, depth + 1, out);
-      out(i < entries.length - 1 ? ',\n' : '\n');
-    });
-    out(`${indent}}`);
+    if (entries.length === 0) return out.push('{}');
+    out.push('{\n');
+    for (let i = 0; i < entries.length; i++) {
+      const [k, x] = entries[i]!;
+      out.push(`${inner}${JSON.stringify(k)}: `);
+      yield* this.stream(x, inner, depth + 1, out);
+      out.push(i < entries.length - 1 ? ',\n' : '\n');
+    }
+    out.push(`${indent}}`);
   }
 }
 
-/** The plan as JSON (JSON.stringify(plan, null, 2) + newline), every string passed through `redact`. */
-export function writePlanJson(plan: Plan, write: Write, redact: Redact = (s) => s): void {
-  let parts: string[] = [];
-  let size = 0;
-  const out = (s: string) => {
-    parts.push(s);
-    size += s.length;
-    if (size >= CHUNK) {
-      write(parts.join(''));
-      parts = [];
-      size = 0;
-    }
-  };
-  new Json(redact).stream(plan, '', 0, out);
-  out('\n');
-  write(parts.join(''));
+/**
+ * The plan as JSON — JSON.stringify(plan, null, 2) and a newline, every string passed through
+ * `redact` — in chunks of ~64 KiB as they are made.
+ */
+export function* planJsonChunks(plan: Plan, redact: Redact = (s) => s): Generator<string, void, undefined> {
+  const out = new Chunks();
+  yield* new Json(redact).stream(plan, '', 0, out);
+  out.push('\n');
+  yield out.take();
+}
+
+/** planJsonChunks, handed to `write` one after the other. */
+export function writePlanJson(plan: Plan, write: Write, redact?: Redact): void {
+  for (const c of planJsonChunks(plan, redact)) write(c);
 }

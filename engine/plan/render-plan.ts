@@ -1,9 +1,10 @@
 // The plan as text for the terminal (phases, batches, hosts and each rendered command) and as
-// JSON, both written in chunks as they are made: a 1,000-host plan is ~8 MB of text, never held
-// whole. Hosts of a batch whose steps render identically are grouped, so a 50-worker phase stays
+// JSON, both made in chunks as they are needed (generators: the CLI waits for stdout to drain
+// between two): a 1,000-host plan is ~8 MB of text, never held whole. Hosts of a batch whose steps render identically are grouped, so a 50-worker phase stays
 // short. A step shared by many hosts (build-plan.ts) is formatted once. Secrets are replaced by
 // `redact` in every string of the plan, as if the plan had been redacted before it was written.
 import type { Plan, PlanStep } from './build-plan.js';
+import { Chunks } from './chunks.js';
 
 /** Replaces secret values inside one string of the plan. */
 export type Redact = (s: string) => string;
@@ -11,24 +12,6 @@ export type Redact = (s: string) => string;
 export type Write = (chunk: string) => void;
 
 const same: Redact = (s) => s;
-const CHUNK = 64 * 1024;
-
-/** Collects small pieces and hands them on in chunks of ~64 KiB. */
-class Out {
-  private parts: string[] = [];
-  private size = 0;
-  constructor(private readonly write: Write) {}
-  push(s: string): void {
-    this.parts.push(s);
-    this.size += s.length;
-    if (this.size >= CHUNK) this.flush();
-  }
-  flush(): void {
-    if (this.parts.length) this.write(this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
-  }
-}
 
 /** A step's lines, joined; cached per step object and indentation (shared steps are formatted once). */
 class StepText {
@@ -89,10 +72,13 @@ function redactDeep(v: unknown, r: Redact): unknown {
   return v;
 }
 
-/** The plan as text, one line per fact, each line ending with a newline. */
-export function writePlanText(plan: Plan, write: Write, redact: Redact = same): void {
+/**
+ * The plan as text, one line per fact, each line ending with a newline, in chunks of ~64 KiB as
+ * they are made (a consumer can wait for its output to drain between two chunks).
+ */
+export function* planTextChunks(plan: Plan, redact: Redact = same): Generator<string, void, undefined> {
   const r = redact;
-  const out = new Out(write);
+  const out = new Chunks();
   const line = (s: string) => out.push(`${s}\n`);
   const steps = new StepText(r);
   line(`Plan for ${r(plan.runbook)} on ${r(plan.inventory)}`);
@@ -106,31 +92,39 @@ export function writePlanText(plan: Plan, write: Write, redact: Redact = same): 
     line(`Phase ${p.index + 1}${iter}: ${r(p.name)}   (hosts: ${p.hosts.length ? p.hosts.map(r).join(', ') : 'none'}; serial ${r(p.serial)}; max fail ${p.maxFailPercentage}%)`);
     if (p.condition) line(`  only if ${r(p.condition)} (known at run time)`);
     if (p.problem) line(`  !! ${r(p.problem)}`);
-    p.batches.forEach((batch, bi) => {
+    for (let bi = 0; bi < p.batches.length; bi++) {
+      const batch = p.batches[bi]!;
       line(`  Batch ${bi + 1}/${p.batches.length}: ${batch.map((h) => r(h.host)).join(', ')}`);
       if (batch.length === 1) {
         // Nothing to group (serial 1): each step's text straight out, no host-sized string.
         line(`    host ${r(batch[0]!.host)}:`);
         for (const s of batch[0]!.steps) line(steps.of(s, '      '));
-        return;
+      } else {
+        // Hosts whose steps read the same, in order of first appearance (a Map: one lookup per host).
+        const groups = new Map<string, string[]>();
+        for (const h of batch) {
+          const text = steps.list(h.steps, '      ');
+          const g = groups.get(text);
+          if (g) g.push(r(h.host));
+          else groups.set(text, [r(h.host)]);
+        }
+        for (const [text, hosts] of groups) {
+          line(`    ${hosts.length > 1 ? `hosts ${hosts.join(', ')}` : `host ${hosts[0]}`}:`);
+          if (text) line(text);
+          if (out.full) yield out.take();
+        }
       }
-      // Hosts whose steps read the same, in order of first appearance (a Map: one lookup per host).
-      const groups = new Map<string, string[]>();
-      for (const h of batch) {
-        const text = steps.list(h.steps, '      ');
-        const g = groups.get(text);
-        if (g) g.push(r(h.host));
-        else groups.set(text, [r(h.host)]);
-      }
-      for (const [text, hosts] of groups) {
-        line(`    ${hosts.length > 1 ? `hosts ${hosts.join(', ')}` : `host ${hosts[0]}`}:`);
-        if (text) line(text);
-      }
-    });
+      if (out.full) yield out.take();
+    }
   }
   line('');
   line(`${plan.phases.length} phase(s). Values shown as ⟨…⟩ are known only at run time. Nothing was contacted.`);
-  out.flush();
+  yield out.take();
+}
+
+/** planTextChunks, handed to `write` one after the other. */
+export function writePlanText(plan: Plan, write: Write, redact: Redact = same): void {
+  for (const c of planTextChunks(plan, redact)) write(c);
 }
 
 /** Plan text, one line per fact; ends with a newline. */
@@ -140,4 +134,4 @@ export function renderPlanText(plan: Plan, redact?: Redact): string {
   return parts.join('');
 }
 
-export { writePlanJson } from './plan-json.js';
+export { planJsonChunks, writePlanJson } from './plan-json.js';
