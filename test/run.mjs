@@ -1,6 +1,6 @@
 // Runs the compiled uvu suites (dist/test/**/*.test.js) in one process each file, echoes their
 // output, and ends with the plain line CI reads: `N passed, N failed` (plus skipped).
-// Usage: node test/run.mjs [substring-filter]
+// Usage: node test/run.mjs [substring-filter …] (a file runs when its path contains any filter)
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const distTest = join(root, 'dist', 'test');
-const filter = process.argv[2] ?? '';
+const filters = process.argv.slice(2);
 
 function walk(dir) {
   const out = [];
@@ -20,7 +20,7 @@ function walk(dir) {
   return out;
 }
 
-const files = walk(distTest).filter((f) => relative(root, f).includes(filter));
+const files = walk(distTest).filter((f) => filters.length === 0 || filters.some((x) => relative(root, f).includes(x)));
 let passed = 0, failed = 0, skipped = 0;
 const failedFiles = [];
 for (const file of files) {
