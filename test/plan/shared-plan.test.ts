@@ -54,6 +54,13 @@ for (const [rb, inv, extra, limit] of CASES) {
   });
 }
 
+test('a template engine that cannot say what templates read gets the same plan, rendered per host', async () => {
+  const i = await input('test/fixtures/plan/shared.yaml', 'test/fixtures/plan/mixed-inventory.yaml');
+  const { templateReads: _, ...plain } = template;
+  const p = buildPlan({ ...i, templates: plain });
+  assert.fixture(JSON.stringify(p, null, 1), JSON.stringify(referencePlan(i), null, 1));
+});
+
 test('hosts differing in a var a step reads get their own rendering; the others share one', async () => {
   const p = buildPlan(await input('test/fixtures/plan/shared.yaml', 'test/fixtures/plan/mixed-inventory.yaml'));
   const hosts = p.phases[0]!.batches[0]!;
