@@ -1,6 +1,6 @@
 // `pods`: list pods (namespace / node / selector) and check none is in a bad state; with a
 // timeout it waits until they are, listing again when a watch of those pods reports a change (at
-// most every 250 ms, at least every 2 s). Read-only. Used by post-upgrade checks and the GPU procedure.
+// most every second — a cluster-wide list is not cheap —, at least every 2 s). Read-only. Used by post-upgrade checks and the GPU procedure.
 import { KubeError } from '../../model/errors.js';
 import type { Action, ActionResult } from '../action.js';
 import { deadlineFor, durationSchema, intSchema, optDuration, parseDuration, secs, sleepUntil, toInt } from './common.js';
@@ -59,7 +59,7 @@ export const pods: Action<PodsArgs> = {
       if (left <= 0) return false;
       await waker.wait(Math.min(2000, left));
       // A burst of pod changes (a rollout) is one look, not one per event.
-      const gap = 250 - (ctx.clock.now() - listedAt);
+      const gap = 1000 - (ctx.clock.now() - listedAt);
       if (gap > 0 && !ctx.signal.aborted) await ctx.clock.sleep(Math.min(gap, Math.max(0, deadline - ctx.clock.now())), ctx.signal);
       if (ctx.signal.aborted) throw ctx.signal.reason;
       return ctx.clock.now() < deadline;
