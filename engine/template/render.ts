@@ -55,16 +55,38 @@ const shellCache = new Map<string, Compiled>();
 const plainCache = new Map<string, Compiled>();
 const MAX_CACHE = 5000;
 
+/**
+ * Parsed templates, for reading only (names, what they read, the fast form): validate, plan and
+ * render share one parse. Handlebars gets a parse of its own, as its compiler marks the nodes.
+ */
+const astCache = new Map<string, ReturnType<typeof parseTemplate>>();
+function parsed(src: string, pos: SourcePos | undefined): ReturnType<typeof parseTemplate> {
+  let ast = astCache.get(src);
+  if (!ast) {
+    ast = parseTemplate(src, pos);
+    if (astCache.size >= MAX_CACHE) astCache.clear();
+    astCache.set(src, ast);
+  }
+  return ast;
+}
+
 function compile(src: string, shell: boolean, pos: SourcePos | undefined): Compiled {
   const cache = shell ? shellCache : plainCache;
   const hit = cache.get(src);
   if (hit) return hit;
-  const ast = parseTemplate(src, pos);
+  const ast = parsed(src, pos);
   const { names, helpersUsed } = templateNames(ast, HELPER_NAMES);
   const whole = !shell && wholeValue(ast) !== undefined;
-  const prog = shell ? shellRewrite(ast, SHQ) : whole ? captureRewrite(ast, CAPTURE) : ast;
-  // Handlebars compiles on the first call, so a template the fast evaluator serves costs nothing here.
-  const fn = hb.compile(prog as unknown as string, { strict: true, noEscape: true });
+  // Compiled by Handlebars only when first needed: a template the fast evaluator serves never is.
+  let hbFn: HandlebarsTemplateDelegate | undefined;
+  const fn: HandlebarsTemplateDelegate = (context, options) => {
+    if (!hbFn) {
+      const own = parseTemplate(src, pos);
+      const prog = shell ? shellRewrite(own, SHQ) : whole ? captureRewrite(own, CAPTURE) : own;
+      hbFn = hb.compile(prog as unknown as string, { strict: true, noEscape: true });
+    }
+    return hbFn(context, options);
+  };
   const fast = compileFast(ast, shell, whole);
   const c: Compiled = { fn, names, helpers: helpersUsed, whole, ...(fast ? { fast } : {}) };
   if (cache.size >= MAX_CACHE) cache.clear();
@@ -183,7 +205,7 @@ export function templateRefs(src: string, pos?: SourcePos): { names: NameRef[]; 
   if (!src.includes('{{')) return { names: [], helpers: [] };
   const hit = refsCache.get(src);
   if (hit) return hit;
-  const ast = parseTemplate(src, pos);
+  const ast = parsed(src, pos);
   const r = templateNames(ast, HELPER_NAMES);
   const out = { names: r.names, helpers: r.helpersUsed };
   if (refsCache.size >= MAX_CACHE) refsCache.clear();
@@ -202,7 +224,7 @@ function stringReads(src: string): Reads {
   let r = readsCache.get(src);
   if (!r) {
     try {
-      r = templateReadsOf(parseTemplate(src));
+      r = templateReadsOf(parsed(src, undefined));
     } catch {
       // A syntax error is raised when the template is rendered; nothing can be said before that.
       r = { names: [], exact: false };
