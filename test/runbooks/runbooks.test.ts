@@ -146,6 +146,22 @@ test('the plan of upgrade-1.31 drains control plane, then workers, then GPU node
   assert.match(flat(worker.steps).find((s) => s.describe.startsWith('drain node'))!.describe, /grace 90s, timeout 300s/);
 });
 
+test('the operator sets the run lock\'s ttl and takes over a dead run\'s lease from the command line', () => {
+  const why = inventoryLoaderMissing();
+  if (why) return void console.log(`SKIP: ${why}`);
+  const lockOf = (extra: string[]) => {
+    const r = runCli(['plan', 'runbooks/upgrade-1.31.yaml', '-i', 'inventories/example-prod.yaml', '--json', ...extra]);
+    assert.is(r.code, 0, r.stderr);
+    const pre = (JSON.parse(r.stdout) as PlanJson).phases.find((p) => p.name === 'Pre-flight: cluster')!.batches[0]![0]!;
+    return flat(pre.steps).find((st) => st.describe.startsWith('take the run lock'))!.describe;
+  };
+  assert.is(lockOf([]), 'take the run lock (Lease kube-system/runbook-upgrade, ttl 60s)');
+  assert.is(lockOf(['-e', 'lock_ttl=2m', '-e', 'lock_take_over=true', '-e', 'lock_name=team-a']), 'take the run lock (Lease kube-system/team-a, ttl 2m, taking over a live holder)');
+  const bad = runCli(['validate', 'runbooks/upgrade-1.31.yaml', '-i', 'inventories/example-prod.yaml', '-e', 'lock_ttl=soon']);
+  assert.is(bad.code, 2);
+  assert.match(bad.stderr, /lock_ttl.*must be a duration/);
+});
+
 test('the plan of upgrade.yaml from 1.28.15 to 1.32.4 is four whole hops, one minor each', () => {
   const why = inventoryLoaderMissing();
   if (why) return void console.log(`SKIP: ${why}`);
