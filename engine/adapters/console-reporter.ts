@@ -1,7 +1,7 @@
-// The human console (chalk): phase and batch headers, one line per finished step, host-tagged
+// The human console (chalk on a terminal): phase and batch headers, one line per finished step, host-tagged
 // output, a live line for running steps with elapsed time (TTY only), and a closing summary
 // with the counts and what to run next. Writes to stderr under --json, else stdout.
-import chalk, { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { EventHandlers, EventOf, RunEvent, StepStatus } from '../model/events.js';
 
 const HEARTBEAT_MS = 30_000;
@@ -12,6 +12,27 @@ export interface ConsoleOptions {
   /** Show command output lines (default true). */
   output?: boolean;
   color?: boolean;
+  /** The colours for a terminal (openConsoleReporter loads chalk); without it, plain text. */
+  chalk?: ChalkInstance;
+}
+
+/** The styles the console uses: chalk's, or plain text (identity) off a terminal. */
+type Paint = (s: string) => string;
+interface Palette { dim: Paint; cyan: Paint; green: Paint; red: Paint; yellow: Paint; bold: Paint; greenBold: Paint; redBold: Paint; yellowBold: Paint }
+const same: Paint = (s) => s;
+const PLAIN: Palette = { dim: same, cyan: same, green: same, red: same, yellow: same, bold: same, greenBold: same, redBold: same, yellowBold: same };
+function palette(k: ChalkInstance): Palette {
+  return { dim: k.dim, cyan: k.cyan, green: k.green, red: k.red, yellow: k.yellow, bold: k.bold, greenBold: k.green.bold, redBold: k.red.bold, yellowBold: k.yellow.bold };
+}
+
+/**
+ * The console reporter, with chalk's colours when it writes to a terminal. chalk (and through it
+ * node:tty) is loaded only then: off a terminal nothing is coloured, and `exec`'s start-up before
+ * the first SSH connect is ~3 ms shorter without it.
+ */
+export async function openConsoleReporter(o: ConsoleOptions): Promise<ConsoleReporter> {
+  if (o.color === false || !o.stream.isTTY || o.chalk) return consoleReporter(o);
+  return consoleReporter({ ...o, chalk: (await import('chalk')).default });
 }
 
 function secs(ms: number): string {
@@ -29,7 +50,7 @@ export interface ConsoleReporter {
 }
 
 export function consoleReporter(o: ConsoleOptions): ConsoleReporter {
-  const c: ChalkInstance = o.color === false ? new Chalk({ level: 0 }) : o.stream.isTTY ? chalk : new Chalk({ level: 0 });
+  const c: Palette = o.color !== false && o.stream.isTTY && o.chalk ? palette(o.chalk) : PLAIN;
   const live = !!o.stream.isTTY;
   const running = new Map<string, { label: string; since: number; note?: string; lastPrinted?: number }>();
   let liveShown = false;
@@ -100,10 +121,10 @@ export function consoleReporter(o: ConsoleOptions): ConsoleReporter {
     const n = e.counts;
     const counts = `ok=${n.ok} changed=${n.changed} skipped=${n.skipped} failed=${n.failed}`;
     const head: Record<typeof e.status, string> = {
-      ok: c.green.bold('Done.'),
-      failed: c.red.bold('Failed.'),
-      interrupted: c.yellow.bold('Interrupted.'),
-      refused: c.red.bold('Refused.'),
+      ok: c.greenBold('Done.'),
+      failed: c.redBold('Failed.'),
+      interrupted: c.yellowBold('Interrupted.'),
+      refused: c.redBold('Refused.'),
     };
     const lines = ['', `${head[e.status]} ${counts} in ${secs(e.duration_ms)}`];
     if (e.message) lines.push(...e.message.split('\n').map((l) => `  ${l}`));

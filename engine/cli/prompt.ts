@@ -1,6 +1,5 @@
 // Questions to the operator on the terminal: confirm gates (serialised, so two hosts never ask
 // at once) and the hidden become password. No terminal and no --yes: a clear error, never a hang.
-import { createInterface } from 'node:readline';
 import pLimit from 'p-limit';
 import type { ConfirmRequest } from '../exec/context.js';
 import { UsageError } from './errors.js';
@@ -14,6 +13,7 @@ export function makeConfirm(yes: boolean, pause?: () => void, resume?: () => voi
         throw new Error(`"${r.question}" needs an answer but there is no terminal; re-run with --yes to answer yes to confirm gates`);
       }
       pause?.();
+      const { createInterface } = await import('node:readline'); // only when a question is asked
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
         const answer = await new Promise<string>((res) => {

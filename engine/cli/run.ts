@@ -2,7 +2,7 @@
 // Owns SIGINT (first: stop the running step and end the run as interrupted; second: exit now),
 // writes report.md at the end, and turns the run's status into the exit code.
 import { relative } from 'node:path';
-import { consoleReporter } from '../adapters/console-reporter.js';
+import { openConsoleReporter } from '../adapters/console-reporter.js';
 import { FileJournal, lockRun, readEvents } from '../adapters/file-journal.js';
 import { markdownReport } from '../adapters/markdown-report.js';
 import { ndjsonReporter } from '../adapters/ndjson-reporter.js';
@@ -38,9 +38,9 @@ export function takeRunLock(dir: string, runId: string): { release: () => void }
 }
 
 export async function runWithJournal(req: RunRequest): Promise<number> {
-  const lock = req.lock ?? takeRunLock(req.journal.dir, req.runId);
   const human = req.options.json ? process.stderr : process.stdout;
-  const con = consoleReporter({ stream: human });
+  const con = await openConsoleReporter({ stream: human });
+  const lock = req.lock ?? takeRunLock(req.journal.dir, req.runId);
   const nd = req.options.json ? ndjsonReporter() : undefined;
   const emit = (e: RunEvent) => {
     req.journal.append(e);
