@@ -2,11 +2,9 @@
 // IdentitiesOnly the agent only gets to sign for the named keys, so an agent holding many keys
 // never trips the server's MaxAuthTries ("Too many authentication failures", kubeone #3356).
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import ssh2 from 'ssh2';
 import type { AnyAuthMethod, ParsedKey } from 'ssh2';
 import type { Hop } from './settings.js';
-
-const { OpenSSHAgent, utils } = ssh2;
+import { OpenSSHAgent, parseKey } from './ssh2-parts.js';
 
 /** An agent that lists only the keys whose public blobs are allowed. */
 class FilteredAgent extends OpenSSHAgent {
@@ -37,7 +35,7 @@ function publicBlob(file: string, parsed: ParsedKey | Error): string | undefined
   if (!(parsed instanceof Error)) return parsed.getPublicSSH().toString('base64');
   const pub = `${file}.pub`;
   if (!existsSync(pub)) return undefined;
-  const k = utils.parseKey(readFileSync(pub));
+  const k = parseKey(readFileSync(pub));
   return k instanceof Error ? undefined : k.getPublicSSH().toString('base64');
 }
 
@@ -54,7 +52,7 @@ function readKey(file: string): { parsed: ParsedKey | Error; blob: string | unde
   }
   const hit = keyCache.get(file);
   if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit;
-  const parsed = utils.parseKey(readFileSync(file));
+  const parsed = parseKey(readFileSync(file));
   const entry = { mtimeMs: st.mtimeMs, size: st.size, parsed, blob: publicBlob(file, parsed) };
   keyCache.set(file, entry);
   return entry;

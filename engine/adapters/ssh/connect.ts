@@ -4,14 +4,12 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Duplex } from 'node:stream';
-import ssh2 from 'ssh2';
 import type { Client as ClientT, ConnectConfig } from 'ssh2';
 import { TransportError } from '../../model/errors.js';
 import { planAuth } from './auth.js';
 import { checkHostKey, fingerprintSha256, keyTypeOf, knownHostsFor, knownHostsName, knownKeyTypes } from './known-hosts.js';
 import type { Hop, ResolvedHost } from './settings.js';
-
-const { Client } = ssh2;
+import { Client } from './ssh2-parts.js';
 
 /** A connected chain: `client` reaches the target, `chain` holds it and its jump hosts (closed in reverse). */
 export interface Connection {
