@@ -1,7 +1,8 @@
 // What the console and NDJSON reporters print for a run, from real executor events.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { consoleReporter } from '../../engine/adapters/console-reporter.js';
+import { Chalk } from 'chalk';
+import { consoleReporter, openConsoleReporter } from '../../engine/adapters/console-reporter.js';
 import { ndjsonReporter } from '../../engine/adapters/ndjson-reporter.js';
 import { inventory, phase, runbook, sh } from '../fakes/build.js';
 import { run } from '../fakes/harness.js';
@@ -59,6 +60,24 @@ test('NDJSON: one parseable event per line; step.end has status and duration_ms;
   assert.ok(ends.every((e) => typeof e['duration_ms'] === 'number'));
   const last = ev.at(-1)!;
   assert.equal([last['kind'], last['status'], last['counts']], ['run.end', 'failed', { ok: 0, changed: 1, skipped: 0, failed: 1 }]);
+});
+
+test('console on a terminal: the summary and statuses in colour (chalk loaded for terminals only)', async () => {
+  const h = await failingRun();
+  let out = '';
+  const tty = { isTTY: true, columns: 100, write: (s: string) => { out += s; return true; } } as unknown as NodeJS.WriteStream;
+  const con = consoleReporter({ stream: tty, chalk: new Chalk({ level: 1 }) });
+  h.events.forEach(con);
+  con.close();
+  assert.ok(out.includes('\x1b[31m\x1b[1mFailed.\x1b[22m\x1b[39m'), 'red bold "Failed."');
+  assert.ok(out.includes('\x1b[32mok\x1b[39m') || out.includes('\x1b[33mchanged\x1b[39m'), 'a coloured status');
+  // Off a terminal openConsoleReporter loads no colours at all.
+  const plain = fakeStream();
+  const con2 = await openConsoleReporter({ stream: plain.stream });
+  h.events.forEach(con2);
+  con2.close();
+  assert.not.match(plain.text(), /\x1b\[/);
+  assert.match(plain.text(), /Failed\. ok=0 changed=1/);
 });
 
 test.run();
