@@ -1,5 +1,6 @@
 // What `runbook` loads to start: `validate` neither the SSH client, the Kubernetes client, ajv's
-// schema compiler nor the lab; `--version` no dependency at all; and the bundle `npm run build`
+// schema compiler nor the lab; `exec` of a local step no colours, prompt, SSH or Kubernetes client;
+// `--version` no dependency at all; and the bundle `npm run build`
 // makes (dist/bundle/) prints exactly what the modules print, and runs only while it is fresh.
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -16,8 +17,8 @@ const root = packageRoot();
 const RECORD = join(root, 'test', 'fixtures', 'cli', 'record-loads.mjs');
 
 /** The URLs of every module a run of `runbook ARGS` loaded (and its result). */
-async function loads(args: string[], env: Record<string, string> = {}) {
-  const r = await runCli(args, root, { ...env, NODE_OPTIONS: `--import ${pathToFileURL(RECORD).href}` });
+async function loads(args: string[], env: Record<string, string> = {}, cwd = root) {
+  const r = await runCli(args, cwd, { ...env, NODE_OPTIONS: `--import ${pathToFileURL(RECORD).href}` });
   const urls = r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice(7));
   return { ...r, urls, stderr: r.stderr.split('\n').filter((l) => !l.startsWith('LOADED ')).join('\n') };
 }
@@ -39,6 +40,22 @@ for (const mode of ['bundle if fresh', 'modules'] as const) {
     assert.equal(r.urls.filter((u) => u.includes('/dist/engine/lab/')), []);
     // ajv's runtime helpers (used by the generated validators) are fine; its compiler is not.
     assert.equal(pkg(r.urls, 'ajv').filter((u) => !u.includes('/ajv/dist/runtime/')), [], 'ajv compiled a schema at run time (is dist/engine/load/validators.generated.js stale? npm run build)');
+  });
+
+  test(`exec of a local step (${mode}) loads no colours off a terminal, no prompt, no SSH client, no Kubernetes client and no lab`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-startup-'));
+    try {
+      const r = await loads(['exec', join(root, 'bench/startup/one-step.yaml'), '-i', join(root, 'bench/startup/local-inventory.yaml'), '--yes'], env, dir);
+      assert.is(r.code, 0, r.stderr);
+      assert.match(r.stdout, /Done\. ok=1/);
+      // chalk (bundled or not) imports node:tty; the confirm prompt node:readline.
+      assert.equal(r.urls.filter((u) => u === 'node:tty' || u === 'node:readline' || u.includes('/node_modules/chalk/')), []);
+      assert.equal(pkg(r.urls, 'ssh2'), []);
+      assert.equal(pkg(r.urls, '@kubernetes/client-node'), []);
+      assert.equal(r.urls.filter((u) => u.includes('/dist/engine/lab/') || /\/lab-[A-Z0-9]+\.js$/.test(u)), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 }
 
