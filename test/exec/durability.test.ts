@@ -108,4 +108,22 @@ test('read-only steps do not wait for the disk; the next changing step\'s barrie
   assert.ok(upgrade.synced > upgrade.startAt && upgrade.synced > lastReadOnlyEnd, 'the read-only steps\' ends were durable before the changing step ran');
 });
 
+test('a changing step that ends before its action (when false, skip_if already done) waits for no disk', async () => {
+  const { seen, journal, status } = await runWith([
+    sh('dnf install -y kubeadm', { name: 'dnf variant', when: 'false' }),
+    sh('apt-get install -y kubeadm', { name: 'apt variant', skipIf: 'dpkg -s kubeadm' }),
+    sh('systemctl restart kubelet', { name: 'restart' }),
+  ], ['w1']);
+  assert.is(status, 'ok');
+  const guard = seen.find((x) => x.command.includes('dpkg -s kubeadm'));
+  assert.ok(guard, `the skip_if guard ran: ${seen.map((x) => x.command).join(' | ')}`);
+  assert.is(guard.synced, 0, 'the read-only guard ran without a barrier');
+  assert.not.ok(seen.some((x) => x.command.includes('dnf install')), 'the when-false step ran nothing');
+  assert.is(journal.barriers, 1, 'one barrier: before the restart, the only action that ran');
+  const restart = seen.find((x) => x.command.startsWith('systemctl'))!;
+  const skippedEnds = journal.lines.filter((e, i) => i < restart.startAt && e.kind === 'step.end').length;
+  assert.is(skippedEnds, 2, 'both skipped steps ended before the restart started');
+  assert.ok(restart.synced > restart.startAt, 'the skipped steps\' lines and the restart\'s start were on disk before it ran');
+});
+
 test.run();
