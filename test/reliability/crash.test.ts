@@ -3,7 +3,7 @@
 // the middle of a worker's drain, SIGKILL while a GPU node waits for its GPU Operator pods — and
 // `runbook resume` after each. The end state must be the same as an undamaged run: every node at
 // 1.31 and schedulable, apply once, nothing that finished ran again, no PDB below its budget.
-// (The full matrix, one kill point per lab, runs with RUNBOOK_CRASH_MATRIX=1: crash-matrix.test.ts.)
+// (The full matrix, one kill point per lab, is crash-matrix.test.ts.)
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { statSync } from 'node:fs';
