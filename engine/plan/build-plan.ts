@@ -82,7 +82,7 @@ export interface PlanInput {
 const PLACEHOLDER: RenderOptions = { runtime: 'placeholder' };
 
 /** Stand-ins for every registered result and `set` fact, so templates over them render as ⟨…⟩. */
-function runtimeStandIns(t: TemplateEngine, steps: Step[], out: Record<string, unknown> = {}): Record<string, unknown> {
+export function runtimeStandIns(t: TemplateEngine, steps: Step[], out: Record<string, unknown> = {}): Record<string, unknown> {
   for (const s of steps) {
     if (s.register) out[s.register] = t.runtimeValue(`register.${s.register}`);
     if (s.kind === 'action' && s.action === 'set') for (const k of Object.keys(s.args)) out[k] = t.runtimeValue(`facts.${k}`);

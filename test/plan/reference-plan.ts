@@ -3,24 +3,14 @@
 // Kept only to show that the shared plan, written in chunks, is the same plan, byte for byte.
 import type { Host } from '../../engine/model/inventory.js';
 import type { Step, Template } from '../../engine/model/runbook.js';
-import type { Plan, PlanHost, PlanInput, PlanPhase, PlanStep } from '../../engine/plan/build-plan.js';
-import type { RenderOptions, TemplateEngine } from '../../engine/plan/deps.js';
+import { runtimeStandIns, type Plan, type PlanHost, type PlanInput, type PlanPhase, type PlanStep } from '../../engine/plan/build-plan.js';
+import type { RenderOptions } from '../../engine/plan/deps.js';
 import { expandPhases } from '../../engine/plan/phases.js';
 import { serialText } from '../../engine/plan/batches.js';
 import { buildScope } from '../../engine/plan/scope.js';
 import { loopItems, stepKey } from '../../engine/plan/steps.js';
 
 const PLACEHOLDER: RenderOptions = { runtime: 'placeholder' };
-
-/** Stand-ins for every registered result and `set` fact, so templates over them render as ⟨…⟩. */
-function runtimeStandIns(t: TemplateEngine, steps: Step[], out: Record<string, unknown> = {}): Record<string, unknown> {
-  for (const s of steps) {
-    if (s.register) out[s.register] = t.runtimeValue(`register.${s.register}`);
-    if (s.kind === 'action' && s.action === 'set') for (const k of Object.keys(s.args)) out[k] = t.runtimeValue(`facts.${k}`);
-    if (s.kind === 'block') runtimeStandIns(t, [...s.block, ...s.rescue, ...s.always], out);
-  }
-  return out;
-}
 
 interface Walk {
   runtime: Record<string, unknown>;
