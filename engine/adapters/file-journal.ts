@@ -40,7 +40,7 @@ export const DEFAULT_RUNS_DIR = join('.runbook', 'runs');
 
 export class FileJournal {
   private fd: number | undefined;
-  /** Lines appended but not yet written (written at the next tick or barrier). */
+  /** Non-durable lines appended but not yet written (written at the next tick, durable line or barrier). */
   private buf: string[] = [];
   private scheduled = false;
   /** A durable event was appended since the last fsync began. */
@@ -67,13 +67,21 @@ export class FileJournal {
   }
 
   /**
-   * Queue an event. Lines are written together at the end of the tick, so a fan-out of 100
-   * hosts costs one write, not 100; durable kinds (DURABLE) are fsync'd by the next barrier.
+   * Record an event. A durable kind (DURABLE) is written at once, with every line queued before
+   * it, and fsync'd by the next barrier: the caller reports the event (stdout, --json) only after
+   * this returns, so whatever the operator or a supervisor has seen is in the file even if the
+   * process is SIGKILLed the next instant (a written line survives the process; only a machine
+   * crash needs the fsync). Output and progress lines are written together at the end of the
+   * tick, so a fan-out's chatter costs one write, not one per line.
    */
   append(e: RunEvent): void {
     if (this.fd === undefined) return;
     this.buf.push(`${JSON.stringify(e)}\n`);
-    if (DURABLE[e.kind]) this.needSync = true;
+    if (DURABLE[e.kind]) {
+      this.needSync = true;
+      this.writeOut();
+      return;
+    }
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => {

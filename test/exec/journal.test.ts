@@ -44,6 +44,25 @@ test('the run directory is 0700, its files 0600; -e secrets are redacted in inpu
   }
 });
 
+test('a step start or end is in events.jsonl as soon as it is recorded, before anyone sees it (a SIGKILL right after the report loses nothing)', () => {
+  const base = mkdtempSync(join(tmpdir(), 'runbook-j-'));
+  try {
+    const j = FileJournal.create(join(base, 'runs'), inputs('20261125-1432-cd34'));
+    const dir = join(base, 'runs', '20261125-1432-cd34');
+    const ref = { phase: 11, phaseName: 'Validate', step: 'p11.s4', stepName: 'Delete the test ConfigMap', action: 'sh', host: 'localhost' };
+    j.append({ kind: 'step.output', ts: 1, stream: 'stdout', line: 'configmap deleted', ...ref });
+    j.append({ kind: 'step.end', ts: 2, status: 'changed', duration_ms: 5, ...ref });
+    // No tick has passed, no barrier, no close: what a killed process would leave behind.
+    assert.equal(readEvents(dir).map((e) => e.kind), ['step.output', 'step.end']);
+    j.append({ kind: 'step.output', ts: 3, stream: 'stdout', line: 'chatter', ...ref });
+    assert.is(readEvents(dir).length, 2, 'output lines wait for the end of the tick');
+    j.close();
+    assert.is(readEvents(dir).length, 3);
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
 test('resume skips finished steps silently, restores their registered results, and retries the failed one', async () => {
   const rb = runbook([phase('workers', [sh('get-version', { register: 'v', changes: false }), sh('install {{v.stdout}}'), sh('restart')])]);
   const inv = inventory({ workers: ['w1', 'w2'] });
