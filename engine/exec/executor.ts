@@ -80,14 +80,14 @@ export async function execute(ports: ExecutorPorts, opts: RunOptions, redactor =
     phases: for (const [pi, pr] of phaseRuns.entries()) {
       if (run.stop) break;
       if (pr.skipped) {
-        run.emit({ kind: 'phase.skip', ts: ports.clock.now(), phase: pr.phase.index, phaseName: pr.phase.name, reason: pr.skipped });
+        run.emit({ kind: 'phase.skip', ts: ports.clock.now(), phase: pr.phase.index, phaseName: pr.name, reason: pr.skipped });
         continue;
       }
       if (pr.problem && !pr.hosts.length) {
-        run.emit({ kind: 'warning', ts: ports.clock.now(), message: `phase ${pr.phase.index + 1} "${pr.phase.name}": ${pr.problem}; skipped` });
+        run.emit({ kind: 'warning', ts: ports.clock.now(), message: `phase ${pr.phase.index + 1} "${pr.name}": ${pr.problem}; skipped` });
         continue;
       }
-      run.emit({ kind: 'phase.start', ts: ports.clock.now(), phase: pr.phase.index, phaseName: pr.phase.name, hosts: pr.hosts.map((h) => h.name) });
+      run.emit({ kind: 'phase.start', ts: ports.clock.now(), phase: pr.phase.index, phaseName: pr.name, hosts: pr.hosts.map((h) => h.name) });
       const limit = pLimit(Math.max(1, opts.inventory.forks || 1));
       for (const [bi, batch] of pr.batches.entries()) {
         const hosts = batch.filter((h) => !failedHosts.has(h.name));
@@ -101,7 +101,7 @@ export async function execute(ports: ExecutorPorts, opts: RunOptions, redactor =
               if (abort.signal.aborted || overThreshold(failed, batch.length, pr.phase.maxFailPercentage)) return;
               let rt = runtime.get(host.name);
               if (!rt) runtime.set(host.name, (rt = { vars: {}, facts: {} }));
-              const hc: HostCtx = { run, host, phase: pr.phase.index, phaseName: pr.phase.name, ...(pr.phase.preflight ? { preflight: true } : {}), runtime: rt.vars, facts: rt.facts, ...(pr.iter !== undefined ? { phaseIter: pr.iter } : {}) };
+              const hc: HostCtx = { run, host, phase: pr.phase.index, phaseName: pr.name, ...(pr.phase.preflight ? { preflight: true } : {}), runtime: rt.vars, facts: rt.facts, ...(pr.iter !== undefined ? { phaseIter: pr.iter } : {}) };
               try {
                 const r = await walkSteps(hc, pr.phase.steps, { layers: [pr.vars], tags: pr.phase.tags, become: pr.phase.become || host.become });
                 if (r === 'failed') {
@@ -121,7 +121,7 @@ export async function execute(ports: ExecutorPorts, opts: RunOptions, redactor =
         const stop = run.stop as RunCtx['stop'];
         if (stop && stop.status !== 'failed') break phases;
         if (overThreshold(failed, batch.length, pr.phase.maxFailPercentage)) {
-          run.stop ??= { status: 'failed', message: `batch ${bi + 1} of phase "${pr.phase.name}" failed` };
+          run.stop ??= { status: 'failed', message: `batch ${bi + 1} of phase "${pr.name}" failed` };
           break phases;
         }
         // Failures within the threshold: the run goes on without those hosts (it still ends failed).

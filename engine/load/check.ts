@@ -4,11 +4,12 @@ import { readFileSync } from 'node:fs';
 import type { Problem, SourcePos } from '../model/errors.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Phase, Runbook, Step } from '../model/runbook.js';
-import { exprNames, HELPER_NAMES, render, runtimeValue, TemplateError, templateRefs } from '../template/index.js';
+import { exprNames, HELPER_NAMES, render, runtimeLabel, runtimeValue, TemplateError, templateRefs } from '../template/index.js';
 import { offsetPos } from '../template/errors.js';
 import { ALWAYS_DEFINED, isMap } from './context.js';
 import { paramValueProblem } from './params.js';
 import { selectHosts } from './patterns.js';
+import { readSerial } from './serial.js';
 import { didYouMean } from './suggest.js';
 
 /** Names registered anywhere in the runbook (`register:`, and facts named by `set:`): run-time values. */
@@ -149,6 +150,7 @@ class Checker {
     this.tree(p.vars, 'vars', p.positions, p.pos, known);
     this.template(p.hosts, p.positions?.['hosts'], p.pos, known);
     this.template(p.name, p.positions?.['name'], p.pos, known);
+    if (p.serialTemplate !== undefined) this.template(p.serialTemplate, p.positions?.['serial'], p.pos, known);
     this.expr(p.when, p.positions?.['when'], p.pos, known);
     this.steps(p.steps, known);
     void this.rb;
@@ -157,6 +159,25 @@ class Checker {
 
 function undefinedMsg(path: string, name: string, known: Set<string>): string {
   return `undefined variable "${path}"${didYouMean(name, known)} — not a param, var, inventory var, -e value or registered result`;
+}
+
+/**
+ * A templated `serial` rendered from what is known before any host runs (params, -e, inventory
+ * `all` vars): a value that is no batch size, or one that would come from a host var or a
+ * registered result, is reported now rather than when the phase starts.
+ */
+function checkSerial(c: Checker, p: Phase, scope: Record<string, unknown>): void {
+  const pos = p.positions?.['serial'] ?? p.pos;
+  let v: unknown;
+  try {
+    v = render(p.serialTemplate, { ...scope, ...p.vars }, { pos, runtime: 'placeholder' });
+  } catch {
+    return; // reported by the template checks
+  }
+  const r = (typeof v === 'string' && v.includes('⟨')) || runtimeLabel(v) !== undefined
+    ? { error: `${p.serialTemplate} is known only when hosts run (a host var or registered result); batches are cut before that: give it with -e, a param default or an inventory \`vars:\` entry` }
+    : readSerial(v);
+  if ('error' in r) c.problems.push({ pos, message: `phase "${p.name}": serial: ${r.error}` });
 }
 
 /**
@@ -197,6 +218,7 @@ export function checkRunbookAgainstInventory(rb: Runbook, inv: Inventory, extraV
     const before = c.problems.length;
     c.phase(p, base);
     if (c.problems.length > before) continue;
+    if (p.serialTemplate !== undefined) checkSerial(c, p, scope);
     let pattern = p.hosts;
     if (p.hosts.includes('{{')) {
       try {

@@ -4,6 +4,7 @@ import type { SourcePos } from '../model/errors.js';
 import type { Phase, SerialEntry, Step, Template } from '../model/runbook.js';
 import { isMap, type FileUnit, type LoadCtx } from './context.js';
 import { bindWith, checkWith, layerVars } from './params.js';
+import { serialEntry } from './serial.js';
 import type { DataPath } from './source.js';
 import { checkExpr, checkTemplates, exprText, normSteps } from './steps.js';
 
@@ -14,15 +15,13 @@ const IMPORT_KEYS = new Set(['import', 'with', 'when', 'tags', 'name']);
 
 function serialOf(u: FileUnit, ctx: LoadCtx, path: DataPath, v: unknown): SerialEntry[] {
   const one = (x: unknown, p: DataPath): SerialEntry | undefined => {
-    if (typeof x === 'number' && Number.isInteger(x) && x >= 1) return { kind: 'count', n: x };
-    if (typeof x === 'string' && /^\s*\d+(\.\d+)?\s*%\s*$/.test(x)) {
-      const pct = Number(x.replace('%', '').trim());
-      if (pct > 0 && pct <= 100) return { kind: 'percent', pct };
-      ctx.problems.push({ pos: u.src.pos(p), message: `serial: ${x} is not a percentage between 1% and 100%` });
-    }
-    return undefined; // other shapes were reported by the schema
+    const e = serialEntry(x);
+    if (!('error' in e)) return e;
+    // Other shapes were reported by the schema; a percentage out of range is only caught here.
+    if (typeof x === 'string' && x.includes('%')) ctx.problems.push({ pos: u.src.pos(p), message: `serial: ${e.error}` });
+    return undefined;
   };
-  if (v === undefined) return [{ kind: 'count', n: 1 }];
+  if (v === undefined || (typeof v === 'string' && v.includes('{{'))) return [{ kind: 'count', n: 1 }];
   const list = Array.isArray(v) ? v.map((x, i) => one(x, [...path, i])) : [one(v, path)];
   const ok = list.filter((x): x is SerialEntry => !!x);
   return ok.length ? ok : [{ kind: 'count', n: 1 }];
@@ -74,6 +73,8 @@ function normPhase(u: FileUnit, ctx: LoadCtx, path: DataPath, r: Record<string, 
   if (r['hosts'] !== undefined) positions['hosts'] = src.textPos([...path, 'hosts']);
   checkTemplates(u, ctx, [...path, 'name'], r['name'], 'name', positions);
   checkTemplates(u, ctx, [...path, 'loop'], r['loop'], 'loop', positions);
+  const serialTemplate = typeof r['serial'] === 'string' && r['serial'].includes('{{') ? r['serial'] : undefined;
+  checkTemplates(u, ctx, [...path, 'serial'], serialTemplate, 'serial', positions);
   const vars = isMap(r['vars']) ? (r['vars'] as Record<string, Template>) : {};
   checkTemplates(u, ctx, [...path, 'vars'], vars, 'vars', positions);
   const when = exprText(r['when']);
@@ -88,6 +89,7 @@ function normPhase(u: FileUnit, ctx: LoadCtx, path: DataPath, r: Record<string, 
     name: String(r['name']),
     hosts: Array.isArray(r['hosts']) ? r['hosts'].map(String).join(':') : String(r['hosts']),
     serial: serialOf(u, ctx, [...path, 'serial'], r['serial']),
+    ...(serialTemplate !== undefined ? { serialTemplate } : {}),
     maxFailPercentage: typeof mfp === 'number' ? mfp : 0,
     ...(r['preflight'] === true ? { preflight: true } : {}),
     become: r['become'] === true,

@@ -90,6 +90,12 @@ export interface Phase {
   /** Host pattern (template allowed). */
   hosts: string;
   serial: SerialEntry[];
+  /**
+   * `serial` written as a template (`"{{worker_batch}}"`): rendered for each run of the phase over
+   * the run-level scope (params, -e, inventory `all` vars, phase vars) and read as `serial` is;
+   * `serial` holds the default [1] until then.
+   */
+  serialTemplate?: string;
   maxFailPercentage: number;
   /**
    * A pre-flight phase: its checks change nothing, and a failure refuses the run (exit 3, "a

@@ -108,8 +108,8 @@ export function buildPlan(input: PlanInput): Plan {
       const ctx = scopes.root(r.vars);
       const p: PlanPhase = {
         index: r.phase.index,
-        name: r.phase.name,
-        serial: serialText(r.phase.serial),
+        name: r.name,
+        serial: serialText(r.serial),
         maxFailPercentage: r.phase.maxFailPercentage,
         hosts: r.hosts.map((h) => h.name),
         batches: r.batches.map((batch) =>

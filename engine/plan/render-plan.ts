@@ -45,12 +45,12 @@ class StepText {
     ].filter(Boolean);
     const out = [`${indent}${r(s.key)}  ${r(s.name)}${flags.length ? `  [${flags.join('; ')}]` : ''}`];
     const sub = `${indent}    `;
-    if (s.when) out.push(`${sub}when: ${r(s.when)}`);
-    if (s.unless) out.push(`${sub}unless: ${r(s.unless)}`);
-    if (s.loop) out.push(`${sub}loop: ${r(s.loop)}`);
-    if (s.confirm) out.push(`${sub}confirm: ${r(s.confirm)}`);
-    if (s.skipIf) out.push(`${sub}skip if: ${r(s.skipIf)}`);
-    if (s.error) out.push(`${sub}!! cannot render: ${r(s.error)}`);
+    if (s.when) out.push(field(sub, 'when', r(s.when)));
+    if (s.unless) out.push(field(sub, 'unless', r(s.unless)));
+    if (s.loop) out.push(field(sub, 'loop', r(s.loop)));
+    if (s.confirm) out.push(field(sub, 'confirm', r(s.confirm)));
+    if (s.skipIf) out.push(field(sub, 'skip if', r(s.skipIf)));
+    if (s.error) out.push(field(sub, '!! cannot render', r(s.error)));
     if (s.block) {
       for (const part of ['block', 'rescue', 'always'] as const) {
         if (!s.block[part].length) continue;
@@ -62,6 +62,17 @@ class StepText {
     }
     return out.join('\n');
   }
+}
+
+/**
+ * `label: text` under a step. A multi-line text (a `skip_if: |` script, a long `when`) keeps its
+ * other lines under its first, so they read as part of the step, not as lines of the plan.
+ */
+export function field(sub: string, label: string, text: string): string {
+  const lines = text.replace(/\s+$/, '').split('\n');
+  if (lines.length === 1) return `${sub}${label}: ${lines[0]}`;
+  const pad = `${sub}${' '.repeat(label.length + 2)}`;
+  return lines.map((l, i) => (i === 0 ? `${sub}${label}: ${l}` : l ? `${pad}${l}` : '')).join('\n');
 }
 
 /** A value with every string inside redacted (what the plan's `vars` and loop items need). */

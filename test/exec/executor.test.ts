@@ -49,6 +49,18 @@ test('serial ramp [1, 50%] over 5 hosts gives batches 1, 2, 2 and a failing batc
   assert.equal(bad.pool.commands('c'), ['true'], 'the other host of the failing batch finishes its batch');
 });
 
+test('serial from an inventory var ("{{batch}}") sets the batches; the phase name is rendered too; a bad value stops the run before any host is touched', async () => {
+  const inv = inventory({ web: ['a', 'b', 'c', 'd', 'e'] }, { vars: { batch: [2, '100%'], to: '1.31' } });
+  const rb = runbook([phase('web', [sh('true')], { name: 'Upgrade web to {{to}}', serialTemplate: '{{batch}}' })]);
+  const ok = await run(rb, inv);
+  assert.equal(ok.events.flatMap((e) => (e.kind === 'batch.start' ? [e.hosts.join(',')] : [])), ['a,b', 'c,d,e']);
+  assert.equal(ok.events.flatMap((e) => (e.kind === 'phase.start' ? [e.phaseName] : [])), ['Upgrade web to 1.31']);
+  const bad = await run(rb, inventory({ web: ['a', 'b'] }, { vars: { batch: 'half', to: '1.31' } }));
+  assert.is(bad.summary.status, 'failed');
+  assert.match(bad.summary.message ?? '', /phase "Upgrade web to \{\{to\}\}": serial: "half" is not a count of at least 1 or a percentage/);
+  assert.equal(bad.pool.commands('a'), []);
+});
+
 test('max_fail_percentage 50: one of four hosts failing lets the run go on without it, and the run ends failed', async () => {
   const inv = inventory({ web: ['a', 'b', 'c', 'd'] });
   const rb = runbook([phase('web', [sh('step1'), sh('step2')], { serial: serial(4), maxFailPercentage: 50 }), phase('web', [sh('phase2')])]);

@@ -62,4 +62,25 @@ test('required groups must exist in the inventory', () => {
   assert.ok(out.some((p) => p.message === 'the runbook requires group "gpu", which test/fixtures/load/native.yaml does not have'));
 });
 
+test('a templated serial reads only defined names: a misspelt one is reported at its column, with a suggestion', async () => {
+  const r = await loadRunbook('test/fixtures/load/serial-template.yaml', { actions: catalog });
+  assert.equal(r.problems, []);
+  assert.is(r.runbook!.phases[0]!.serialTemplate, '{{worker_batch}}');
+  const out = checkRunbookAgainstInventory(r.runbook!, inv, {}).map(formatProblem);
+  assert.equal(out.length, 1, out.join('\n'));
+  assert.match(out[0]!, /^test\/fixtures\/load\/serial-template\.yaml:15:16: undefined variable "worker_bacth" \(did you mean "worker_batch"\?\)/);
+});
+
+test('a templated serial that renders to no batch size, or reads a host var, fails validate -i before anything runs', async () => {
+  const r = await loadRunbook('test/fixtures/load/serial-template.yaml', { actions: catalog });
+  const first = { ...r.runbook!, phases: [r.runbook!.phases[0]!] };
+  assert.equal(checkRunbookAgainstInventory(first, inv, { worker_batch: 3 }).map(formatProblem), []);
+  const zero = checkRunbookAgainstInventory(first, inv, { worker_batch: 0 }).map(formatProblem);
+  assert.equal(zero, ['test/fixtures/load/serial-template.yaml:9:14: phase "Upgrade the workers, {{worker_batch}} at a time": serial: 0 is not a count of at least 1 or a percentage such as "25%"']);
+  const hostVar = { ...first, phases: [{ ...first.phases[0]!, serialTemplate: '{{node_name}}' }] };
+  const out = checkRunbookAgainstInventory(hostVar, inv, {}).map(formatProblem);
+  assert.equal(out.length, 1, out.join('\n'));
+  assert.match(out[0]!, /serial: \{\{node_name\}\} is known only when hosts run/);
+});
+
 test.run();

@@ -53,10 +53,34 @@ test('--limit narrows every phase; blocks show their rescue and always parts', (
   for (const part of ['block:', 'rescue:', 'always:', '$ r']) assert.ok(text.includes(part), part);
 });
 
+test('a templated serial is rendered per phase from -e (plan shows the size it will use); a bad one is a problem named in the plan', () => {
+  const rb = runbook([phase('workers', [sh('upgrade')], { name: 'Workers, {{size}} at a time', serialTemplate: '{{size}}' })]);
+  const p = plan(rb, { size: '2' });
+  assert.equal(p.phases[0]!.batches.map((b) => b.map((h) => h.host)), [['w1', 'w2'], ['w3']]);
+  assert.is(p.phases[0]!.serial, '2');
+  assert.is(p.phases[0]!.name, 'Workers, 2 at a time');
+  assert.ok(renderPlanText(p).includes('Phase 1: Workers, 2 at a time   (hosts: w1, w2, w3; serial 2;'), renderPlanText(p));
+  assert.is(plan(rb, { size: '34%' }).phases[0]!.serial, '34%');
+  const bad = plan(rb, { size: '0' }).phases[0]!;
+  assert.match(bad.problem ?? '', /phase "Workers, \{\{size\}\} at a time": serial: "0" is not a count of at least 1/);
+});
+
 test('a skip_if is rendered shell-quoted; a value with a quote stays one argument', () => {
   const rb = runbook([phase('workers', [sh('touch {{f}}', { skipIf: 'test -f {{f}}' })])]);
   const s = plan(rb, { f: "it's here" }).phases[0]!.batches[0]![0]!.steps[0]!;
   assert.is(s.skipIf, "test -f 'it'\\''s here'");
+});
+
+test('a multi-line skip_if (a `skip_if: |` script) keeps its lines under its step in the plan text', () => {
+  const rb = runbook([phase('workers', [sh('apt-get install -y kubelet', { skipIf: 'held=$(apt-mark showhold)\nfor p in kubelet; do\n  printf %s "$held" | grep -qx "$p" || exit 1\ndone\n' })])]);
+  const lines = renderPlanText(plan(rb, {})).split('\n');
+  const i = lines.findIndex((l) => l.includes('skip if: held=$(apt-mark showhold)'));
+  assert.ok(i > 0, lines.join('\n'));
+  const col = lines[i]!.indexOf('held=');
+  assert.is(lines[i + 1], `${' '.repeat(col)}for p in kubelet; do`);
+  assert.is(lines[i + 2], `${' '.repeat(col)}  printf %s "$held" | grep -qx "$p" || exit 1`);
+  assert.is(lines[i + 3], `${' '.repeat(col)}done`);
+  assert.ok(lines[i + 4]!.trimStart().startsWith('$ apt-get install'), 'the command follows, the trailing newline dropped');
 });
 
 test('--limit does not drop phases on the operator\'s machine (the run lock, cluster checks)', () => {

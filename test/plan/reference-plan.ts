@@ -6,6 +6,7 @@ import type { Step, Template } from '../../engine/model/runbook.js';
 import { runtimeStandIns, type Plan, type PlanHost, type PlanInput, type PlanPhase, type PlanStep } from '../../engine/plan/build-plan.js';
 import type { RenderOptions } from '../../engine/plan/deps.js';
 import { expandPhases } from '../../engine/plan/phases.js';
+import { field } from '../../engine/plan/render-plan.js';
 import { serialText } from '../../engine/plan/batches.js';
 import { buildScope } from '../../engine/plan/scope.js';
 import { loopItems, stepKey } from '../../engine/plan/steps.js';
@@ -110,8 +111,8 @@ export function referencePlan(input: PlanInput): Plan {
     phases: runs.map((r) => {
       const p: PlanPhase = {
         index: r.phase.index,
-        name: r.phase.name,
-        serial: serialText(r.phase.serial),
+        name: r.name,
+        serial: serialText(r.serial),
         maxFailPercentage: r.phase.maxFailPercentage,
         hosts: r.hosts.map((h) => h.name),
         batches: r.batches.map((batch) =>
@@ -140,12 +141,12 @@ function stepLines(s: PlanStep, indent: string, out: string[]): void {
   ].filter(Boolean);
   out.push(`${indent}${s.key}  ${s.name}${flags.length ? `  [${flags.join('; ')}]` : ''}`);
   const sub = `${indent}    `;
-  if (s.when) out.push(`${sub}when: ${s.when}`);
-  if (s.unless) out.push(`${sub}unless: ${s.unless}`);
-  if (s.loop) out.push(`${sub}loop: ${s.loop}`);
-  if (s.confirm) out.push(`${sub}confirm: ${s.confirm}`);
-  if (s.skipIf) out.push(`${sub}skip if: ${s.skipIf}`);
-  if (s.error) out.push(`${sub}!! cannot render: ${s.error}`);
+  if (s.when) out.push(field(sub, 'when', s.when));
+  if (s.unless) out.push(field(sub, 'unless', s.unless));
+  if (s.loop) out.push(field(sub, 'loop', s.loop));
+  if (s.confirm) out.push(field(sub, 'confirm', s.confirm));
+  if (s.skipIf) out.push(field(sub, 'skip if', s.skipIf));
+  if (s.error) out.push(field(sub, '!! cannot render', s.error));
   if (s.block) {
     for (const part of ['block', 'rescue', 'always'] as const) {
       if (!s.block[part].length) continue;
