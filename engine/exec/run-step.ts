@@ -10,6 +10,7 @@ import { REDACTED } from './redact.js';
 import { refKey } from './resume-state.js';
 import type { HostCtx, WalkResult } from './context.js';
 import { attempt, formatMs } from './attempt.js';
+import { timeoutValue } from '../load/duration.js';
 
 /** Why a finished step's timeout timer is cancelled. One shared value: abort() without a reason
  * builds a DOMException with a stack trace for every step, which nobody reads. */
@@ -83,6 +84,7 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
   const at = (field: string) => step.positions?.[field] ?? step.pos;
   let scope: Record<string, unknown>;
   const args: Record<string, unknown> = {};
+  let timeoutMs = step.timeoutMs;
   const action = ports.actions.get(step.action);
   try {
     scope = buildScope(tpl, { ...opts, host, templateLayers: call.layers, runtime: hc.runtime, facts: hc.facts }, { runtime: 'error' });
@@ -90,6 +92,7 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
     if (step.unless && tpl.evalBool(step.unless, scope, at('unless'))) return (end('skipped', `unless: ${step.unless} is true`), 'ok');
     if (!action) throw new Error(`unknown action ${step.action} (see \`runbook actions\`)`);
     for (const [k, v] of Object.entries(step.args)) args[k] = tpl.render(v, scope, { shell: action.shellArgs?.includes(k) ?? false, pos: at(`args.${k}`), runtime: 'error' });
+    if (step.timeoutTemplate !== undefined) timeoutMs = readTimeout(tpl.render(step.timeoutTemplate, scope, { pos: at('timeout'), runtime: 'error' }));
   } catch (e) {
     return fail(`cannot evaluate the step: ${(e as Error).message}`);
   }
@@ -107,17 +110,17 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
 
   // One deadline for the whole step, retries and skip_if included.
   const ctl = new AbortController();
-  const deadline = started + step.timeoutMs;
+  const deadline = started + timeoutMs;
   let timedOut = false;
   const onRunAbort = () => ctl.abort(run.abort.signal.reason);
   if (run.abort.signal.aborted) onRunAbort();
   run.abort.signal.addEventListener('abort', onRunAbort, { once: true });
   const timer = new AbortController();
-  ports.clock.sleep(step.timeoutMs, timer.signal).then(
+  ports.clock.sleep(timeoutMs, timer.signal).then(
     () => { timedOut = true; ctl.abort(new Error('timeout')); },
     () => {},
   );
-  const why = () => (timedOut ? `timed out after ${formatMs(step.timeoutMs)} (raise the step's timeout:)` : 'interrupted');
+  const why = () => (timedOut ? `timed out after ${formatMs(timeoutMs)} (raise the step's timeout:)` : 'interrupted');
 
   let transport: Promise<Transport> | undefined;
   const ctx: ActionContext = {
@@ -185,6 +188,13 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
     timer.abort(STEP_ENDED);
     run.abort.signal.removeEventListener('abort', onRunAbort);
   }
+}
+
+/** A templated timeout's rendered value in milliseconds; otherwise the step cannot be evaluated. */
+function readTimeout(v: unknown): number {
+  const r = timeoutValue(v);
+  if (typeof r !== 'number') throw new Error(r.error);
+  return r;
 }
 
 /** A step that failed before it could start (e.g. its loop cannot be evaluated). */

@@ -10,6 +10,7 @@ import { ALWAYS_DEFINED, isMap } from './context.js';
 import { paramValueProblem } from './params.js';
 import { selectHosts } from './patterns.js';
 import { readSerial } from './serial.js';
+import { timeoutValue } from './duration.js';
 import { didYouMean } from './suggest.js';
 
 /** Names registered anywhere in the runbook (`register:`, and facts named by `set:`): run-time values. */
@@ -129,6 +130,7 @@ class Checker {
       this.expr(s.until, s.positions?.['until'], s.pos, new Set([...known, 'result']));
       this.template(s.skipIf, s.positions?.['skipIf'], s.pos, known);
       this.template(s.confirm, s.positions?.['confirm'], s.pos, known);
+      this.template(s.timeoutTemplate, s.positions?.['timeout'], s.pos, known);
       if (s.kind === 'block') [s.block, s.rescue, s.always].forEach((l) => this.steps(l, known));
       else {
         this.tree(s.args, 'args', s.positions, s.pos, known);
@@ -162,6 +164,16 @@ function undefinedMsg(path: string, name: string, known: Set<string>): string {
 }
 
 /**
+ * What a value rendered before the run still lacks: 'run-time' when it holds a stand-in (a host
+ * var, a registered result), 'template' when it holds a var's own unrendered template (vars
+ * are rendered together only when the run builds its scopes), else undefined.
+ */
+function unknownYet(v: unknown): 'run-time' | 'template' | undefined {
+  if ((typeof v === 'string' && v.includes('⟨')) || runtimeLabel(v) !== undefined) return 'run-time';
+  return typeof v === 'string' && v.includes('{{') ? 'template' : undefined;
+}
+
+/**
  * A templated `serial` rendered from what is known before any host runs (params, -e, inventory
  * `all` vars): a value that is no batch size, or one that would come from a host var or a
  * registered result, is reported now rather than when the phase starts.
@@ -174,10 +186,34 @@ function checkSerial(c: Checker, p: Phase, scope: Record<string, unknown>): void
   } catch {
     return; // reported by the template checks
   }
-  const r = (typeof v === 'string' && v.includes('⟨')) || runtimeLabel(v) !== undefined
+  const yet = unknownYet(v);
+  if (yet === 'template') return;
+  const r = yet
     ? { error: `${p.serialTemplate} is known only when hosts run (a host var or registered result); batches are cut before that: give it with -e, a param default or an inventory \`vars:\` entry` }
     : readSerial(v);
   if ('error' in r) c.problems.push({ pos, message: `phase "${p.name}": serial: ${r.error}` });
+}
+
+/**
+ * Templated step timeouts that read only what is known before the run (params, -e, inventory
+ * `all` vars): one that is no duration is reported now, not when its step starts half-way
+ * through the upgrade. One that reads a host var or a registered result is checked on the host.
+ */
+function checkTimeouts(c: Checker, steps: Step[], scope: Record<string, unknown>): void {
+  for (const s of steps) {
+    const inner = { ...scope, ...s.vars };
+    if (s.timeoutTemplate !== undefined) {
+      const pos = s.positions?.['timeout'] ?? s.pos;
+      try {
+        const v = render(s.timeoutTemplate, inner, { pos, runtime: 'placeholder' });
+        const r = unknownYet(v) ? 0 : timeoutValue(v);
+        if (typeof r !== 'number') c.problems.push({ pos, message: `step "${s.name}": ${r.error}` });
+      } catch {
+        /* reported by the template checks */
+      }
+    }
+    if (s.kind === 'block') [s.block, s.rescue, s.always].forEach((l) => checkTimeouts(c, l, inner));
+  }
 }
 
 /**
@@ -213,12 +249,14 @@ export function checkRunbookAgainstInventory(rb: Runbook, inv: Inventory, extraV
   // Phase patterns: rendered with what is known before any host runs.
   const scope: Record<string, unknown> = { ...inv.vars, ...extraVars };
   for (const p of Object.values(rb.params)) if (p.default !== undefined && !(p.name in scope)) scope[p.name] = p.default;
+  for (const [k, v] of Object.entries(rb.vars)) if (!(k in scope)) scope[k] = v;
   for (const n of base) if (!(n in scope)) scope[n] = runtimeValue(n);
   for (const p of rb.phases) {
     const before = c.problems.length;
     c.phase(p, base);
     if (c.problems.length > before) continue;
     if (p.serialTemplate !== undefined) checkSerial(c, p, scope);
+    checkTimeouts(c, p.steps, { ...scope, ...p.vars });
     let pattern = p.hosts;
     if (p.hosts.includes('{{')) {
       try {

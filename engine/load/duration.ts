@@ -28,3 +28,11 @@ export function formatDuration(ms: number): string {
   }
   return parts.join('');
 }
+
+/** A rendered `timeout: "{{…}}"` as milliseconds, or why it is not a step's bound. */
+export function timeoutValue(v: unknown): number | { error: string } {
+  const ms = typeof v === 'string' || typeof v === 'number' ? parseDuration(v) : undefined;
+  if (ms === undefined) return { error: `timeout: ${JSON.stringify(v)} is not a duration like "30s", "5m", "1h30m" or a number of milliseconds` };
+  if (ms === 0) return { error: 'timeout: 0 — it must be more than 0 (every wait has a bound)' };
+  return ms;
+}

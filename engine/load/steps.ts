@@ -125,6 +125,8 @@ function normStep(u: FileUnit, ctx: LoadCtx, path: DataPath, raw: unknown, stack
   const until = exprText(raw['until']);
   const retries = typeof raw['retries'] === 'number' ? raw['retries'] : until !== undefined ? DEFAULT_UNTIL_RETRIES : 0;
   const confirm = raw['confirm'] === true ? `Run "${String(raw['name'] ?? 'this step')}"?` : typeof raw['confirm'] === 'string' ? raw['confirm'] : undefined;
+  const timeoutTemplate = typeof raw['timeout'] === 'string' && raw['timeout'].includes('{{') ? raw['timeout'] : undefined;
+  checkTemplates(u, ctx, [...path, 'timeout'], timeoutTemplate, 'timeout', positions);
   const base = {
     id: '',
     name: typeof raw['name'] === 'string' ? raw['name'] : '',
@@ -133,6 +135,7 @@ function normStep(u: FileUnit, ctx: LoadCtx, path: DataPath, raw: unknown, stack
     retries,
     delayMs: duration(u, ctx, [...path, 'delay'], raw['delay'], DEFAULT_DELAY_MS),
     timeoutMs: duration(u, ctx, [...path, 'timeout'], raw['timeout'], DEFAULT_TIMEOUT_MS),
+    ...(timeoutTemplate !== undefined ? { timeoutTemplate } : {}),
     tags: tagsOf(raw['tags']),
     ignoreErrors: raw['ignore_errors'] === true,
     idempotent: raw['idempotent'] === true,

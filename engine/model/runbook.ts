@@ -39,6 +39,11 @@ interface StepBase {
   delayMs: number;
   until?: string;
   timeoutMs: number;
+  /**
+   * `timeout` written as a template (`"{{apt_timeout}}"`): rendered on each host when the step
+   * starts and read as a duration; `timeoutMs` holds the default until then.
+   */
+  timeoutTemplate?: string;
   confirm?: string;
   tags: string[];
   ignoreErrors: boolean;

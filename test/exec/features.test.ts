@@ -102,6 +102,17 @@ test('a step timeout stops a long command and fails the step with a hint', async
   assert.match(h.summary.message ?? '', /timed out after 1m/);
 });
 
+test('a templated timeout is rendered on each host: a host var gives that host its own bound; a value that is no duration fails the step before it runs', async () => {
+  const rb = runbook([phase('workers', [sh('apt-get install -y kubelet', { timeoutTemplate: '{{apt_timeout}}' })], { serial: [{ kind: 'count', n: 2 }] })]);
+  const inv = inventory({ workers: ['w1', 'w2'] }, { vars: { apt_timeout: '90s' }, hostVars: { w2: { apt_timeout: '20m' } } });
+  const h = await run(rb, inv, { rules: [{ match: 'apt-get', durationMs: 5 * 60_000 }] });
+  const ends = h.events.flatMap((e) => (e.kind === 'step.end' ? [`${e.host} ${e.status} ${e.message ?? ''}`] : []));
+  assert.equal(ends.sort(), ['w1 failed timed out after 1m30s (raise the step\'s timeout:)', 'w2 changed ']);
+  const bad = await run(rb, inventory({ workers: ['w1'] }, { vars: { apt_timeout: 'soon' } }));
+  assert.match(bad.summary.message ?? '', /cannot evaluate the step: timeout: "soon" is not a duration like "30s"/);
+  assert.equal(bad.pool.log, []);
+});
+
 test('the timeout bounds retries and delays too', async () => {
   const rb = runbook([phase('workers', [sh('probe', { retries: 100, delayMs: 30_000, timeoutMs: 95_000 })])]);
   const h = await run(rb, inventory({ workers: ['w1'] }), { rules: [{ match: 'probe', exitCode: 1 }] });

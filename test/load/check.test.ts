@@ -83,4 +83,17 @@ test('a templated serial that renders to no batch size, or reads a host var, fai
   assert.match(out[0]!, /serial: \{\{node_name\}\} is known only when hosts run/);
 });
 
+test('a templated step timeout from -e that is no duration fails validate -i at the template; one from a host var waits for the host', async () => {
+  const r = await loadRunbook('test/fixtures/load/serial-template.yaml', { actions: catalog });
+  const first = r.runbook!.phases[0]!;
+  const step = { ...first.steps[0]!, timeoutTemplate: '{{apt_timeout}}', positions: { timeout: { file: 'x.yaml', line: 3, col: 14 } } };
+  const rb = { ...r.runbook!, phases: [{ ...first, steps: [step] }] };
+  assert.equal(checkRunbookAgainstInventory(rb, inv, { apt_timeout: '15m' }).map(formatProblem), []);
+  assert.equal(checkRunbookAgainstInventory(rb, inv, { apt_timeout: '15 minutes' }).map(formatProblem), [
+    'x.yaml:3:14: step "upgrade": timeout: "15 minutes" is not a duration like "30s", "5m", "1h30m" or a number of milliseconds',
+  ]);
+  const perHost: Inventory = { ...inv, hosts: inv.hosts.map((h) => ({ ...h, vars: { ...h.vars, apt_timeout: 'later' } })) };
+  assert.equal(checkRunbookAgainstInventory(rb, perHost, {}).map(formatProblem), []);
+});
+
 test.run();
