@@ -4,6 +4,7 @@ import type { Problem, SourcePos } from '../model/errors.js';
 import type { ParamSpec, ParamType } from '../model/runbook.js';
 import { hasTemplate, templateRefs } from '../template/index.js';
 import { parseDuration } from './duration.js';
+import { readSerial } from './serial.js';
 import type { YamlSource } from './source.js';
 import { didYouMean, nearest } from './suggest.js';
 
@@ -34,6 +35,11 @@ export function paramValueProblem(spec: Pick<ParamSpec, 'name' | 'type' | 'patte
     case 'duration':
       if ((typeof v !== 'string' && typeof v !== 'number') || parseDuration(v) === undefined) return `${what} must be a duration like 30s, 5m or 1h30m, got ${got}`;
       break;
+    case 'serial': {
+      const r = readSerial(v);
+      if ('error' in r) return `${what}: ${r.error} (or a ramp list such as [1, "25%"])`;
+      break;
+    }
     case 'list':
       if (!Array.isArray(v)) return `${what} must be a list, got ${got}`;
       break;

@@ -4,7 +4,7 @@
 
 import type { SourcePos } from './errors.js';
 
-export type ParamType = 'string' | 'int' | 'number' | 'bool' | 'version' | 'duration' | 'list' | 'map';
+export type ParamType = 'string' | 'int' | 'number' | 'bool' | 'version' | 'duration' | 'serial' | 'list' | 'map';
 
 export interface ParamSpec {
   name: string;

@@ -162,6 +162,27 @@ test('the operator sets the run lock\'s ttl and takes over a dead run\'s lease f
   assert.match(bad.stderr, /lock_ttl.*must be a duration/);
 });
 
+test('worker batches come from worker_serial (-e or an inventory var); control plane and GPU nodes stay one at a time; a bad size exits 2', () => {
+  const why = inventoryLoaderMissing();
+  if (why) return void console.log(`SKIP: ${why}`);
+  const batchesOf = (extra: string[]) => {
+    const r = runCli(['plan', 'runbooks/upgrade-1.31.yaml', '-i', 'inventories/example-prod.yaml', '--json', ...extra]);
+    assert.is(r.code, 0, r.stderr);
+    const phases = (JSON.parse(r.stdout) as PlanJson).phases;
+    const of = (name: string) => phases.find((p) => p.name === name)!.batches.map((b) => b.map((h) => h.host).join(','));
+    return { workers: of('Upgrade the workers'), gpu: of('Upgrade the GPU nodes'), cp: of('Upgrade the other control-plane nodes (kubeadm upgrade node)') };
+  };
+  assert.equal(batchesOf([]).workers, ['worker-1', 'worker-2', 'worker-3']);
+  const two = batchesOf(['-e', 'worker_serial=2']);
+  assert.equal(two.workers, ['worker-1,worker-2', 'worker-3']);
+  assert.equal(two.gpu, ['gpu-1', 'gpu-2']);
+  assert.equal(two.cp, ['cp-2', 'cp-3']);
+  assert.equal(batchesOf(['-e', '{"worker_serial": [1, "100%"]}']).workers, ['worker-1', 'worker-2,worker-3']);
+  const bad = runCli(['validate', 'runbooks/upgrade-1.31.yaml', '-i', 'inventories/example-prod.yaml', '-e', 'worker_serial=half']);
+  assert.is(bad.code, 2);
+  assert.match(bad.stderr, /-e worker_serial: param "worker_serial" \(serial\): "half" is not a count/);
+});
+
 test('the plan of upgrade.yaml from 1.28.15 to 1.32.4 is four whole hops, one minor each', () => {
   const why = inventoryLoaderMissing();
   if (why) return void console.log(`SKIP: ${why}`);
