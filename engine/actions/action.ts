@@ -33,6 +33,12 @@ export interface ActionContext {
   runDir: string;
   /** Run-scoped clean-up (e.g. release a Lease), called once when the run ends, however it ends. */
   defer(cleanup: () => Promise<void>): void;
+  /**
+   * The run may no longer change anything (its lock was taken over or lapsed): steps already
+   * running finish, no changing step starts after this, and the run ends failed with `reason`.
+   * Callable at any time from run-scoped work a step left behind (the lock's renewal).
+   */
+  haltChanges?(reason: string): void;
   /** The step's variable scope (read-only), for actions that evaluate expressions (assert). */
   vars?: Readonly<Record<string, unknown>>;
   /** Evaluate a bare guard expression over `vars` (the same library as when/unless). */

@@ -70,6 +70,8 @@ export interface RunCtx {
   counts: Record<StepStatus, number>;
   /** Aborted on SIGINT, on refusal, or when a failure stops the run. */
   abort: AbortController;
+  /** Set once: why no changing step may start any more (the run lock was lost; ActionContext.haltChanges). */
+  halted?: string;
   /** Set once: why the run stops (first failure, refusal or interrupt). */
   stop?: { status: 'failed' | 'refused' | 'interrupted'; message: string; hint?: string };
   deferred: Array<() => Promise<void>>;

@@ -141,6 +141,11 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
     progress: (message) => run.emit({ kind: 'step.progress', ts: ports.clock.now(), message, ...ref }),
     runDir: opts.runDir,
     defer: (cleanup) => { run.deferred.push(cleanup); },
+    haltChanges: (reason) => {
+      if (run.halted !== undefined) return;
+      run.halted = reason;
+      run.emit({ kind: 'warning', ts: ports.clock.now(), message: `${reason}: no further changing step will start` });
+    },
     vars: scope,
     evaluate: (expr) => tpl.evalExpr(expr, scope),
   };
@@ -166,6 +171,7 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
     // ends before its action (when/unless false, skip_if true, --check), which runs nothing; the
     // next changing step's barrier covers their lines. At 100 hosts × 2 read-only steps this
     // saves 200 waits on the group commit's fsync; in the lab upgrade, 32 skipped dnf variants.
+    if (step.changes && run.halted !== undefined) return fail(`not started: ${run.halted}`);
     if (step.changes) await ports.durable?.();
     if (ctl.signal.aborted) return fail(why());
     const out = await attempt(hc, call, ctx, action!, args, scope);

@@ -1,9 +1,12 @@
 // Concurrent operators: the upgrade holds a Lease (kube-system/runbook-upgrade) for the whole
 // run. A second `runbook exec` against the same cluster while one runs is refused with exit 3
 // naming the holder; after the holder is SIGKILLed the lease outlives it until it expires or is
-// taken over explicitly, and `runbook resume` of the killed run takes its own lease back.
+// taken over explicitly, and `runbook resume` of the killed run takes its own lease back. A run
+// whose lease another run takes over stops before its next changing step.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunEvent } from '../../engine/model/events.js';
 import { packageRoot } from '../../engine/paths.js';
@@ -12,6 +15,7 @@ import { scenarioSkip, withScenario } from './scenario.js';
 
 const skip = scenarioSkip();
 const HOLD = join(packageRoot(), 'test/fixtures/reliability/lock-hold.yaml');
+const THEN_CHANGE = join(packageRoot(), 'test/fixtures/reliability/lock-then-change.yaml');
 const lockStep = /Take the upgrade lock/;
 
 const runIdOf = (r: EngineResult): string => {
@@ -88,6 +92,38 @@ test('after a holder is killed its lease expires (ttl) or is taken over explicit
     const d = await hold(['-e', 'take_over=true'], killAfterLock());
     assert.match(lockEnd(d)?.message ?? '', new RegExp(`taken over from \\S+/${cId}\\b`), tail(d));
   });
+});
+
+test('a run whose lease is taken over by another run changes nothing more: its next changing step is refused and it ends failed, naming the new holder', async () => {
+  if (skip) return void console.log(`SKIP: ${skip}`);
+  const tmp = mkdtempSync(join(tmpdir(), 'runbook-lock-'));
+  try {
+    await withScenario({ topology: { controlPlanes: 1, workers: 0, gpus: 0 } }, async (s) => {
+      const marker = join(tmp, 'changed');
+      let taker: Promise<EngineResult> | undefined;
+      // Run A holds the lease (ttl 3 s, renewed every second) and waits 8 s before its change;
+      // as soon as it holds the lease, run B takes it over (take_over) and is killed holding it.
+      const a = await s.cli(['exec', THEN_CHANGE, '-i', s.lab.inventory, '--yes', '--json', '-e', `marker=${marker}`], {
+        timeoutMs: 60_000,
+        onEvent: (e) => {
+          if (taker || e.kind !== 'step.end' || !lockStep.test(e.stepName)) return;
+          taker = s.cli(['exec', HOLD, '-i', s.lab.inventory, '--yes', '--json', '-e', 'take_over=true'], { timeoutMs: 60_000, trigger: at('step.end', lockStep, 'localhost') });
+        },
+      });
+      assert.ok(taker, `run A never took the lock:\n${tail(a)}`);
+      const b = await taker;
+      const bId = runIdOf(b);
+      assert.match(lockEnd(b)?.message ?? '', /taken over from \S+/, tail(b));
+      assert.is(a.code, 1, `run A must end failed once its lease is gone:\n${tail(a)}`);
+      assert.not.ok(existsSync(marker), 'run A made its change after losing the lock');
+      const change = a.events.find((e) => e.kind === 'step.end' && e.stepName === 'Change something');
+      assert.ok(change?.kind === 'step.end' && change.status === 'failed', tail(a));
+      assert.match(change.message ?? '', new RegExp(`not started: the run lock \\(Lease kube-system/runbook-upgrade\\) was taken over by \\S+/${bId}\\b`));
+      assert.ok(a.events.some((e) => e.kind === 'warning' && /no further changing step will start/.test(e.message)), tail(a));
+    });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
 test.run();

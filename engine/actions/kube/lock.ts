@@ -34,21 +34,31 @@ const iso = (t: number | undefined) => (t === undefined ? 'an unknown time' : ne
 function startRenewal(ctx: ActionContext, kube: KubeClient, held: LeaseInfo, ttlMs: number): () => Promise<void> {
   const stop = new AbortController();
   let current = held;
+  let renewedAt = held.renewTime ?? ctx.clock.now();
+  const lease = `${held.namespace}/${held.name}`;
+  // Like a leader that loses its election: once another run holds the Lease, or ours has
+  // lapsed (so another run may have taken it meanwhile), this run must not change the cluster
+  // any more. Steps under way finish; no changing step starts after this.
+  const lost = (why: string) => {
+    ctx.progress(`lock ${lease} ${why}; this run no longer holds it`);
+    ctx.haltChanges?.(`the run lock (Lease ${lease}) ${why}`);
+  };
   const loop = (async () => {
     for (let i = 0; i < 10_000_000 && !stop.signal.aborted; i++) {
       await ctx.clock.sleep(Math.ceil(ttlMs / 3), stop.signal).catch(() => undefined);
       if (stop.signal.aborted) return;
       try {
         current = await kube.updateLease({ ...current, renewTime: ctx.clock.now() }, AbortSignal.any([stop.signal, AbortSignal.timeout(Math.ceil(ttlMs / 3))]));
+        renewedAt = ctx.clock.now();
       } catch (e) {
         if (stop.signal.aborted) return;
         const fresh = await kube.getLease(held.namespace, held.name, AbortSignal.timeout(10_000)).catch(() => undefined);
-        if (fresh && fresh.holderIdentity !== held.holderIdentity) {
-          ctx.progress(`lock ${held.namespace}/${held.name} was taken over by ${fresh.holderIdentity ?? 'nobody'}; this run no longer holds it`);
-          return;
+        if (fresh && fresh.holderIdentity !== held.holderIdentity) return lost(`was taken over by ${fresh.holderIdentity ?? 'nobody'}`);
+        if (ctx.clock.now() - renewedAt >= ttlMs) {
+          return lost(`lapsed: not renewed for ${Math.round((ctx.clock.now() - renewedAt) / 1000)} s, past its ${Math.round(ttlMs / 1000)} s ttl (last error: ${(e as Error).message})`);
         }
         if (fresh) current = fresh;
-        ctx.progress(`lock ${held.namespace}/${held.name}: renewal failed, will retry: ${(e as Error).message}`);
+        ctx.progress(`lock ${lease}: renewal failed, will retry: ${(e as Error).message}`);
       }
     }
   })();
