@@ -91,6 +91,8 @@ export interface NodeInfo {
   uid: string;
   labels: Record<string, string>;
   unschedulable: boolean;
+  /** metadata.annotations (runbook's cordon mark lives there). */
+  annotations?: Record<string, string>;
   ready: boolean;
   /** Reason/message of the Ready condition, for "last seen" messages. */
   readyReason?: string;
@@ -204,8 +206,11 @@ export interface KubeClient {
 
   getNode(name: string, signal?: AbortSignal): Promise<NodeInfo | undefined>;
   listNodes(signal?: AbortSignal): Promise<NodeInfo[]>;
-  /** Strategic-merge patch `{"spec":{"unschedulable":true|null}}`. */
-  patchNodeUnschedulable(name: string, unschedulable: boolean, signal?: AbortSignal): Promise<NodeInfo>;
+  /**
+   * Strategic-merge patch `{"spec":{"unschedulable":true|null}}`; with `annotations`, those are
+   * set (a string) or removed (null) in the same patch, so the mark and the cordon never part.
+   */
+  patchNodeUnschedulable(name: string, unschedulable: boolean, signal?: AbortSignal, annotations?: Record<string, string | null>): Promise<NodeInfo>;
 
   listPods(opts: ListPodsOptions, signal?: AbortSignal): Promise<PodInfo[]>;
   getPod(namespace: string, name: string, signal?: AbortSignal): Promise<PodInfo | undefined>;

@@ -139,4 +139,31 @@ test('without the eviction subresource the drain deletes pods (PDBs are not cons
   }
 });
 
+// Last: its two drains move pods the tests above pick nodes by.
+test('a node an operator cordoned before the run stays cordoned after drain and a keep_manual_cordon uncordon; one runbook cordoned is given back', async () => {
+  if (skip) return;
+  const ctx = makeContext(lab!.kube, { runDir: '/tmp/.runbook/runs/20261125-2031-ab12' });
+  // The operator's cordon: the patch `kubectl cordon` sends, no runbook mark.
+  await lab!.kube.patchNodeUnschedulable('worker-3', true);
+  const d = await act('drain').run(ctx, { node: 'worker-3', timeout: '60s', delete_emptydir_data: true });
+  assert.is(d.status === 'failed', false, d.message);
+  assert.ok(ctx.progressLog.some((m) => /already cordoned, not by runbook/.test(m)), ctx.progressLog.join('\n'));
+  const kept = await act('uncordon').run(ctx, { node: 'worker-3', keep_manual_cordon: true });
+  assert.is(kept.status, 'ok');
+  assert.match(kept.message!, /worker-3 stays cordoned: it was cordoned before this run, not by runbook/);
+  assert.is((await lab!.kube.getNode('worker-3'))!.unschedulable, true);
+  // Plain uncordon is kubectl's: it gives the node back whoever cordoned it.
+  assert.is((await act('uncordon').run(ctx, { node: 'worker-3' })).status, 'changed');
+
+  // Cordoned by runbook's drain: marked with the run id in the same patch, and given back.
+  await act('drain').run(ctx, { node: 'worker-3', timeout: '60s', delete_emptydir_data: true });
+  const marked = (await lab!.kube.getNode('worker-3'))!;
+  assert.is(marked.unschedulable, true);
+  assert.is(marked.annotations?.['runbook.dev/cordoned-by'], '20261125-2031-ab12');
+  assert.is((await act('uncordon').run(ctx, { node: 'worker-3', keep_manual_cordon: true })).status, 'changed');
+  const back = (await lab!.kube.getNode('worker-3'))!;
+  assert.is(back.unschedulable, false);
+  assert.is(back.annotations?.['runbook.dev/cordoned-by'], undefined, 'the mark goes with the cordon');
+});
+
 test.run();

@@ -3,7 +3,7 @@
 // On any failure the node stays cordoned and the error names the pods and the PDBs holding them.
 import type { Action, ActionResult } from '../action.js';
 import { boolSchema, deadlineFor, durationSchema, intSchema, parseDuration, secs, toBool, toInt } from './common.js';
-import { cordonNode } from './cordon.js';
+import { cordonMarkValue, cordonNode } from './cordon.js';
 import { daemonSetsToCheck, decideDrain, refusalMessage, type DrainOptions } from './drain-filters.js';
 import { evictAll } from './evict.js';
 
@@ -75,9 +75,9 @@ export const drain: Action<DrainArgs> = {
     const node = a.node;
     const data = (extra: Record<string, unknown>) => ({ node, duration_ms: ctx.clock.now() - started, ...extra });
 
-    const cordon = await cordonNode(kube, node, true, ctx.signal);
+    const cordon = await cordonNode(kube, node, true, ctx.signal, { mark: cordonMarkValue(ctx) });
     if (cordon === 'missing') return { status: 'failed', message: `drain: node ${node} not found`, data: data({ evicted: [], skipped: [] }) };
-    ctx.progress(cordon === 'changed' ? `node ${node} cordoned` : `node ${node} already cordoned`);
+    ctx.progress(cordon === 'changed' ? `node ${node} cordoned` : cordon === 'foreign' ? `node ${node} already cordoned, not by runbook (a keep_manual_cordon uncordon leaves it cordoned)` : `node ${node} already cordoned`);
 
     const pods = await kube.listPods({ node, labelSelector: a.pod_selector || undefined }, ctx.signal);
     const daemonSets = new Set<string>();

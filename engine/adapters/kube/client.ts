@@ -39,9 +39,9 @@ export class RestKubeClient implements KubeClient {
     return (await this.listAll('/api/v1/nodes', {}, signal, 'list nodes')).map(decodeNode);
   }
 
-  async patchNodeUnschedulable(name: string, unschedulable: boolean, signal?: AbortSignal): Promise<NodeInfo> {
+  async patchNodeUnschedulable(name: string, unschedulable: boolean, signal?: AbortSignal, annotations?: Record<string, string | null>): Promise<NodeInfo> {
     // null deletes the field, as kubectl uncordon sends it.
-    const body = { spec: { unschedulable: unschedulable ? true : null } };
+    const body = { ...(annotations ? { metadata: { annotations } } : {}), spec: { unschedulable: unschedulable ? true : null } };
     const { data } = await this.http.json('PATCH', `/api/v1/nodes/${enc(name)}`, {
       body,
       contentType: 'application/strategic-merge-patch+json',

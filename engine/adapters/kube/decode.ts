@@ -95,6 +95,7 @@ export function decodeNode(o: J): NodeInfo {
     uid: String(md.uid ?? ''),
     labels: { ...(md.labels ?? {}) },
     unschedulable: o?.spec?.unschedulable === true,
+    ...(md.annotations && typeof md.annotations === 'object' ? { annotations: { ...md.annotations } } : {}),
     ready: ready?.status === 'True',
     readyReason: ready ? [ready.reason, ready.message].filter(Boolean).join(': ') || undefined : 'no Ready condition',
     kubeletVersion: String(o?.status?.nodeInfo?.kubeletVersion ?? ''),
