@@ -37,6 +37,12 @@ export interface LabFaults {
   sshDrop: Record<string, string>;
   /** Nodes whose etcd snapshot directory is full (snapshot save fails with ENOSPC). */
   diskFull: string[];
+  /**
+   * Nodes whose kube-proxy pod goes into CrashLoopBackOff when their kubelet comes back from a
+   * restart (a kube-proxy that cannot start at the new version); a later restart without the
+   * fault brings it back.
+   */
+  crashLoop: string[];
 }
 
 /** What the node shims may do to the cluster (implemented by cluster/). */

@@ -61,6 +61,20 @@ test('serial from an inventory var ("{{batch}}") sets the batches; the phase nam
   assert.equal(bad.pool.commands('a'), []);
 });
 
+test('max_fail_percentage is per batch and must be exceeded, as in Ansible: one failure in each batch of two at 50% goes on; two in one batch stop the run', async () => {
+  const inv = inventory({ web: ['a', 'b', 'c', 'd', 'e', 'f'] });
+  const rb = runbook([phase('web', [sh('upgrade')], { serial: serial(2), maxFailPercentage: 50 }), phase('web', [sh('validate')])]);
+  // a, c and e fail: each batch (a,b) (c,d) (e,f) is exactly at 50%, never over it.
+  const at = await run(rb, inv, { rules: [{ match: 'upgrade', host: 'a', exitCode: 1 }, { match: 'upgrade', host: 'c', exitCode: 1 }, { match: 'upgrade', host: 'e', exitCode: 1 }] });
+  assert.equal(['a', 'b', 'c', 'd', 'e', 'f'].map((h) => at.pool.commands(h).join(',')), ['upgrade', 'upgrade,validate', 'upgrade', 'upgrade,validate', 'upgrade', 'upgrade,validate']);
+  assert.is(at.summary.status, 'failed', 'failed hosts still fail the run');
+  // Both hosts of the second batch fail: 100% > 50%, so the third batch never starts.
+  const over = await run(rb, inv, { rules: [{ match: 'upgrade', host: 'c', exitCode: 1 }, { match: 'upgrade', host: 'd', exitCode: 1 }] });
+  assert.equal(over.pool.commands('e'), []);
+  assert.equal(over.pool.commands('a'), ['upgrade'], 'the next phase does not start either');
+  assert.is(over.summary.status, 'failed');
+});
+
 test('max_fail_percentage 50: one of four hosts failing lets the run go on without it, and the run ends failed', async () => {
   const inv = inventory({ web: ['a', 'b', 'c', 'd'] });
   const rb = runbook([phase('web', [sh('step1'), sh('step2')], { serial: serial(4), maxFailPercentage: 50 }), phase('web', [sh('phase2')])]);

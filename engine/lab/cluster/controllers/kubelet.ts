@@ -124,6 +124,27 @@ export class Kubelets {
     this.ctx.store.update('pods', withReady(started, !oneOff, now, oneOff ? 'PodCompleted' : undefined));
   }
 
+  /**
+   * The node's kube-proxy pod after its kubelet came back: running, or (crashLoop fault) in
+   * CrashLoopBackOff as the kubelet reports a container that keeps exiting 1.
+   */
+  private proxyHealth(nodeName: string, healthy: boolean): void {
+    const now = isoSeconds(this.ctx.timers.now());
+    for (const pod of this.ctx.store.list<Pod>('pods', 'kube-system')) {
+      if (pod.spec.nodeName !== nodeName || pod.metadata.labels?.['k8s-app'] !== 'kube-proxy' || pod.status.phase !== 'Running') continue;
+      const looping = (pod.status.containerStatuses ?? []).some((c) => (c['state'] as { waiting?: { reason?: string } } | undefined)?.waiting?.reason === 'CrashLoopBackOff');
+      if (healthy === !looping) continue;
+      const containerStatuses = (pod.status.containerStatuses ?? []).map((c) => healthy
+        ? { ...c, ready: true, started: true, state: { running: { startedAt: now } } }
+        : {
+            ...c, ready: false, started: false, restartCount: Number(c['restartCount'] ?? 0) + 5,
+            state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off 2m40s restarting failed container=${String(c['name'])} pod=${pod.metadata.name}_kube-system(${pod.metadata.uid})` } },
+            lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: now, finishedAt: now } },
+          });
+      this.ctx.store.update('pods', withReady({ ...pod, status: { ...pod.status, containerStatuses } }, healthy, now, healthy ? undefined : 'ContainersNotReady'));
+    }
+  }
+
   /** `systemctl restart kubelet`: NotReady now, Ready at the new version later (or never). */
   restart(nodeName: string, kubeletVersion: string): void {
     const { store } = this.ctx;
@@ -143,6 +164,7 @@ export class Kubelets {
       const v = kubeletVersion.startsWith('v') ? kubeletVersion : `v${kubeletVersion}`;
       cur.status.nodeInfo = { ...cur.status.nodeInfo, kubeletVersion: v, kubeProxyVersion: v };
       store.update('nodes', setNodeReady(cur, true, isoSeconds(this.ctx.timers.now())));
+      this.proxyHealth(nodeName, !this.ctx.faults.crashLoop.includes(nodeName));
       this.onNodeEvent(nodeName, 'ready', v);
       this.ctx.kick();
     });
