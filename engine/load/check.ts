@@ -201,7 +201,7 @@ function checkSerial(c: Checker, p: Phase, scope: Record<string, unknown>): void
  */
 function checkTimeouts(c: Checker, steps: Step[], scope: Record<string, unknown>): void {
   for (const s of steps) {
-    const inner = { ...scope, ...s.vars };
+    const inner = Object.keys(s.vars).length ? { ...scope, ...s.vars } : scope;
     if (s.timeoutTemplate !== undefined) {
       const pos = s.positions?.['timeout'] ?? s.pos;
       try {
