@@ -2,7 +2,8 @@
 // TLS and kubeadm's PKI layout: snapshot save/status, checksum, endpoint health, restore.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { etcdctl, etcdMissing, makeEtcdPki, shell, startEtcd, type EtcdPki, type RunningEtcd } from '../helpers/etcd.js';
 import { phaseCommands, stepOf } from '../helpers/runbook-steps.js';
@@ -67,6 +68,31 @@ test('etcd-backup snapshots a real etcd: health, disk, save, status, checksum', 
   const dir = join(pki.root, 'var/lib/etcd-backup');
   ok('sha256sum -c', shell(`cd '${dir}' && sha256sum -c etcd-before-v${TARGET}-${RUN}.db.sha256`));
   ok('cleanup', shell(stepOf(steps, 'Remove a partial snapshot').cmd));
+});
+
+test('only the newest snapshot_keep snapshots stay on the node, each with its checksum; the one just taken is never removed', () => {
+  const root = mkdtempSync(join(tmpdir(), 'runbook-keep-'));
+  try {
+    const dir = join(root, 'var/lib/etcd-backup');
+    mkdirSync(dir, { recursive: true });
+    const now = Date.now() / 1000;
+    // Five older snapshots from earlier upgrades (oldest first), then the one this run took.
+    const names = [1, 2, 3, 4, 5].map((i) => `etcd-before-v1.30.${i}-old${i}.db`).concat(`etcd-before-v${TARGET}-${RUN}.db`);
+    names.forEach((n, i) => {
+      for (const f of [n, `${n}.sha256`]) {
+        writeFileSync(join(dir, f), f);
+        utimesSync(join(dir, f), now - 3600 * (names.length - i), now - 3600 * (names.length - i));
+      }
+    });
+    const keep = stepOf(phaseCommands('lib/etcd-backup.yaml', 'Back up etcd', { target_version: TARGET, run_id: RUN, node_root: root, snapshot_keep: 3 }), 'Keep only the newest snapshots on the node');
+    const out = ok('keep', shell(keep.cmd));
+    assert.is(out.trim().split('\n').length, 3, out);
+    const left = readdirSync(dir).sort();
+    const kept = names.slice(-3);
+    assert.equal(left, kept.flatMap((n) => [n, `${n}.sha256`]).sort());
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 test('the disk check refuses when the snapshot would not fit', () => {

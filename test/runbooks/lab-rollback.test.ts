@@ -3,9 +3,10 @@
 // worker is reinstalled at the old version while the others keep running.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { packageRoot } from '../../engine/paths.js';
 import { findKubectl, runKubectl } from '../helpers/kubectl.js';
 import { setFaults, startTestLab, type TestLab } from '../helpers/lab.js';
@@ -49,7 +50,23 @@ test('rollback restores the pre-upgrade snapshot and puts the failed worker back
   assert.is((await kc(['create', 'configmap', 'after-snapshot', '-n', 'default', '--from-literal=k=v'])).code, 0);
   await setFaults(t.lab, { neverReady: [] });
 
-  const restore = await runCliAsync(['exec', rb('rollback.yaml'), '-i', t.lab.inventory, '--yes', '-e', `snapshot=${join(backups, snaps[0]!)}`, '-e', 'etcd_restore_flags=--name lab'], { cwd: work, timeoutMs: 180_000 });
+  // One value for every member would restore each as a cluster of its own: refused before any
+  // member stops (exit 3), the manifests untouched.
+  const cpManifests = join(t.dir, 'nodes/cp-1/etc/kubernetes/manifests');
+  const before = readdirSync(cpManifests).sort();
+  const ha = haInventory(t.lab.inventory, join(work, 'inventory-ha.yaml'));
+  const snapshot = `snapshot=${join(backups, snaps[0]!)}`;
+  const shared = await runCliAsync(['exec', rb('rollback.yaml'), '-i', ha, '--yes', '-e', snapshot, '-e', 'etcd_restore_flags=--name cp-1 --initial-cluster cp-1=https://127.0.0.1:2380 --initial-advertise-peer-urls https://127.0.0.1:2380'], { cwd: work, timeoutMs: 180_000 });
+  assert.is(shared.code, 3, out(shared));
+  const said = `${shared.stdout}\n${shared.stderr}`;
+  assert.match(said, /cp-2: with several control-plane nodes, etcd_restore_flags must be set per host/);
+  assert.match(said, /cp-3: with several control-plane nodes/);
+  assert.not.match(said, /cp-1: with several control-plane nodes/, 'cp-1 is named right by the shared value');
+  assert.match(said, /Nothing was stopped/);
+  assert.equal(readdirSync(cpManifests).sort(), before, 'no manifest may move when the flags are refused');
+
+  // Per-host flags, as an operator sets them in the inventory: each member restores as itself.
+  const restore = await runCliAsync(['exec', rb('rollback.yaml'), '-i', ha, '--yes', '-e', snapshot], { cwd: work, timeoutMs: 180_000 });
   assert.is(restore.code, 0, out(restore));
   const gone = await kc(['get', 'configmap', 'after-snapshot', '-n', 'default']);
   assert.is.not(gone.code, 0, 'the ConfigMap written after the snapshot is still there');
@@ -67,5 +84,20 @@ test('rollback restores the pre-upgrade snapshot and puts the failed worker back
   const others = t.lab.control.nodes().filter((n) => n.name !== 'worker-1');
   assert.ok(others.every((n) => n.ready), 'the other nodes kept running');
 });
+
+/** The lab's inventory with etcd_restore_flags on each control-plane host, as kubeadm names its members. */
+function haInventory(from: string, to: string): string {
+  const inv = parse(readFileSync(from, 'utf8')) as { groups: Record<string, { hosts: Record<string, { vars?: Record<string, unknown> }> }> };
+  const cps = Object.keys(inv.groups['control_plane']!.hosts);
+  const peer = (n: string) => `https://10.0.0.${11 + cps.indexOf(n)}:2380`;
+  const cluster = cps.map((n) => `${n}=${peer(n)}`).join(',');
+  for (const n of cps) {
+    const h = inv.groups['control_plane']!.hosts[n]!;
+    h.vars = { ...h.vars, etcd_restore_flags: `--name ${n} --initial-cluster ${cluster} --initial-advertise-peer-urls ${peer(n)}` };
+  }
+  // YAML 1.1 rules when writing, as the inventory loader reads them: "yes" stays a quoted string.
+  writeFileSync(to, stringify(inv, { version: '1.1' }));
+  return to;
+}
 
 test.run();
