@@ -96,7 +96,7 @@ type Tool = 'runbook' | 'runbook-cold' | 'kubectl';
 async function main(): Promise<void> {
   const kubectl = kubectl133();
   const dir = mkdtempSync(join(tmpdir(), 'runbook-bench-drain-'));
-  const faults = { neverReady: [], api5xx: 0, pdbBlocked: [], sshDrop: {}, diskFull: [], crashLoop: [] };
+  const faults = { neverReady: [], api5xx: 0, pdbBlocked: [], sshDrop: {}, diskFull: [], crashLoop: [], deprecatedCalls: [] };
   const cluster = createCluster({
     version: '1.32.4', timeScale: TIME_SCALE, faults, workloads: 'none',
     nodes: [{ name: 'cp-1', role: 'control-plane', cpu: 8, memoryGi: 16, gpus: 0 }, ...['worker-1', 'worker-2', 'worker-3'].map((name) => ({ name, role: 'worker' as const, cpu: 64, memoryGi: 256, gpus: 0 }))],

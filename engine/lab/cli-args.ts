@@ -20,6 +20,7 @@ const KINDS: Record<string, keyof LabFaults> = {
   'ssh-drop': 'sshDrop', sshdrop: 'sshDrop',
   'disk-full': 'diskFull', diskfull: 'diskFull',
   'crash-loop': 'crashLoop', crashloop: 'crashLoop',
+  'deprecated-call': 'deprecatedCalls', deprecatedcall: 'deprecatedCalls',
 };
 
 /** Add one `--fault KIND=ARG` to faults (lists accumulate; ARG may be comma-separated names). */
@@ -28,7 +29,7 @@ export function parseFault(s: string, faults: Partial<LabFaults>): void {
   const kindRaw = eq < 0 ? s : s.slice(0, eq);
   const arg = eq < 0 ? '' : s.slice(eq + 1);
   const kind = KINDS[kindRaw.toLowerCase()];
-  if (!kind) throw new LabUsageError(`unknown fault "${kindRaw}" (never-ready, api-5xx, pdb-blocked, ssh-drop, disk-full, crash-loop)`);
+  if (!kind) throw new LabUsageError(`unknown fault "${kindRaw}" (never-ready, api-5xx, pdb-blocked, ssh-drop, disk-full, crash-loop, deprecated-call)`);
   if (!arg) throw new LabUsageError(`--fault ${kindRaw} needs a value: ${kindRaw}=...`);
   if (kind === 'api5xx') {
     const n = Number(arg);

@@ -43,6 +43,12 @@ export interface LabFaults {
    * fault brings it back.
    */
   crashLoop: string[];
+  /**
+   * Calls a stale client keeps making to deprecated APIs, as GROUP/VERSION/RESOURCE@REMOVED_IN
+   * (e.g. flowcontrol.apiserver.k8s.io/v1beta3/flowschemas@1.32): the API server's /metrics
+   * reports each as apiserver_requested_deprecated_apis, as a real one does once called.
+   */
+  deprecatedCalls: string[];
 }
 
 /** What the node shims may do to the cluster (implemented by cluster/). */

@@ -53,7 +53,7 @@ function authorised(req: IncomingMessage, token: string): boolean {
   return got.length === want.length && timingSafeEqual(got, want);
 }
 
-const FAULT_KEYS: Array<keyof LabFaults> = ['neverReady', 'api5xx', 'pdbBlocked', 'sshDrop', 'diskFull', 'crashLoop'];
+const FAULT_KEYS: Array<keyof LabFaults> = ['neverReady', 'api5xx', 'pdbBlocked', 'sshDrop', 'diskFull', 'crashLoop', 'deprecatedCalls'];
 
 /** Merge a faults request into the live faults object (the cluster and nodes read it in place). */
 export function applyFaults(faults: LabFaults, patch: unknown): string | undefined {

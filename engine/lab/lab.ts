@@ -41,7 +41,7 @@ export function nodeSpecs(t: { controlPlanes: number; workers: number; gpus: num
 }
 
 export function fullFaults(f: Partial<LabFaults> | undefined): LabFaults {
-  return { neverReady: [], api5xx: 0, pdbBlocked: [], sshDrop: {}, diskFull: [], crashLoop: [], ...f };
+  return { neverReady: [], api5xx: 0, pdbBlocked: [], sshDrop: {}, diskFull: [], crashLoop: [], deprecatedCalls: [], ...f };
 }
 
 /** A running lab with the extras the CLI and tests use beyond the shared LabHandle. */

@@ -228,6 +228,11 @@ export interface KubeClient {
   /** apps/v1 DaemonSet, undefined when it does not exist. */
   getDaemonSet(namespace: string, name: string, signal?: AbortSignal): Promise<KubeObject | undefined>;
 
+  /**
+   * GET /metrics (the API server's Prometheus text), with its status: 401/403/404 when this
+   * identity may not read it or the server does not serve it. Optional: older clients lack it.
+   */
+  getMetrics?(signal?: AbortSignal): Promise<{ status: number; text: string }>;
   /** Every served resource (core + every group's preferred and other versions). */
   discoverResources(signal?: AbortSignal): Promise<ApiResource[]>;
   /** List any resource as JSON objects. */

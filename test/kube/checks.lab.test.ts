@@ -148,6 +148,31 @@ test('deprecations finds the Helm release and the last-applied object, and says 
   assert.is(old.status, 'ok', old.message);
 });
 
+test("deprecations reads the API server's record of clients still calling removed APIs, before its own requests", async () => {
+  if (skip) return;
+  const ctx = makeContext(lab!.kube);
+  lab!.faults.deprecatedCalls.push('flowcontrol.apiserver.k8s.io/v1beta3/flowschemas@1.32', 'autoscaling/v2beta2/horizontalpodautoscalers@1.26');
+  try {
+    type F = { kind: string; api_version: string; removed_in: string; replacement: string; source: string };
+    const fromMetric = (r: { data: Record<string, unknown> }) => (r.data.findings as F[]).filter((f) => /apiserver_requested_deprecated_apis/.test(f.source));
+    const r32 = await act('deprecations').run(ctx, { target_version: '1.32' });
+    assert.is(r32.status, 'failed');
+    assert.equal(fromMetric(r32).map((f) => `${f.api_version} ${f.kind} ${f.removed_in} → ${f.replacement}`).sort(), [
+      'autoscaling/v2beta2 requests to horizontalpodautoscalers 1.26 → autoscaling/v2',
+      'flowcontrol.apiserver.k8s.io/v1beta3 requests to flowschemas 1.32 → flowcontrol.apiserver.k8s.io/v1',
+    ]);
+    assert.match(r32.message!, /requests to flowschemas \(a client still calls it\) uses flowcontrol\.apiserver\.k8s\.io\/v1beta3 \(removed in 1\.32/);
+    // At 1.31 the flowcontrol v1beta3 API is only deprecated, not gone: no blocker.
+    const r31 = await act('deprecations').run(ctx, { target_version: '1.31' });
+    assert.equal(fromMetric(r31).map((f) => f.api_version), ['autoscaling/v2beta2']);
+  } finally {
+    lab!.faults.deprecatedCalls.length = 0;
+  }
+  const quiet = await act('deprecations').run(ctx, { target_version: '1.24' });
+  assert.is(quiet.status, 'ok', quiet.message);
+  assert.match(quiet.message!, /the API server's record of deprecated API calls checked/);
+});
+
 // Last: worker-3 stays NotReady from here on (the neverReady fault).
 test('wait_node times out saying what it last saw', async () => {
   if (skip) return;

@@ -40,7 +40,7 @@ export async function labAvailable(): Promise<boolean> {
 
 export async function startLab(opts: { nodes?: LabNodeSpec[]; faults?: Partial<LabFaults>; timeScale?: number; workloads?: string; version?: string } = {}): Promise<Lab> {
   const { createCluster } = await import('../../engine/lab/cluster/index.js');
-  const faults: LabFaults = { neverReady: [], api5xx: 0, pdbBlocked: [], sshDrop: {}, diskFull: [], crashLoop: [], ...opts.faults };
+  const faults: LabFaults = { neverReady: [], api5xx: 0, pdbBlocked: [], sshDrop: {}, diskFull: [], crashLoop: [], deprecatedCalls: [], ...opts.faults };
   const cluster = createCluster({ version: opts.version ?? '1.30.4', nodes: opts.nodes ?? NODES, timeScale: opts.timeScale ?? 0.01, faults, workloads: (opts.workloads ?? 'default') as never });
   const dir = mkdtempSync(join(tmpdir(), 'runbook-kube-'));
   try {

@@ -16,7 +16,7 @@ export function defaultNodes(): LabNodeSpec[] {
 }
 
 export function noFaults(): LabFaults {
-  return { neverReady: [], api5xx: 0, pdbBlocked: [], sshDrop: {}, diskFull: [], crashLoop: [] };
+  return { neverReady: [], api5xx: 0, pdbBlocked: [], sshDrop: {}, diskFull: [], crashLoop: [], deprecatedCalls: [] };
 }
 
 export interface Running {

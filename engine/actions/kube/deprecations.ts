@@ -1,9 +1,11 @@
 // `deprecations`: objects that use API versions removed by the target version, found the way
 // kubent does — the last-applied-configuration annotation of served objects, and Helm 3 release
-// Secrets/ConfigMaps — and saying which objects could not be checked. Read-only.
+// Secrets/ConfigMaps —, clients the API server saw calling them (deprecations-metric.ts), and
+// saying which objects could not be checked. Read-only.
 import { removedBy } from '../../data/removed-apis.js';
 import type { ApiResource, KubeObject } from '../../ports/kube.js';
 import type { Action, ActionResult } from '../action.js';
+import { callsRemovedBy, parseDeprecatedCalls, replacementFor } from './deprecations-metric.js';
 import { decodeHelmRelease, lastApplied, manifestDocs, removedRule } from './deprecations-scan.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -20,17 +22,39 @@ interface Finding {
 
 export const deprecations: Action<{ target_version: string }> = {
   name: 'deprecations',
-  summary: 'Find objects using API versions removed by the target Kubernetes version (last-applied annotations, Helm releases)',
+  summary: 'Find objects and clients using API versions removed by the target Kubernetes version (the API server\'s deprecated-API metric, last-applied annotations, Helm releases)',
   changes: false,
   shorthand: 'target_version',
   schema: { type: 'object', required: ['target_version'], additionalProperties: false, properties: { target_version: { type: 'string', minLength: 1 } } },
-  describe: (a) => `scan for APIs removed by Kubernetes ${a.target_version} (last-applied annotations, Helm 3 releases)`,
+  describe: (a) => `scan for APIs removed by Kubernetes ${a.target_version} (API server deprecated-API metric, last-applied annotations, Helm 3 releases)`,
   async run(ctx, a): Promise<ActionResult> {
     const rules = removedBy(a.target_version);
     const kube = await ctx.kube();
     const findings: Finding[] = [];
     const unchecked: Array<{ kind: string; count: number; reason: string }> = [];
     let checked = 0;
+
+    // 0. Before this scan makes any request of its own: which deprecated APIs have clients called
+    //    since the API server started (its /metrics)? Only that server's clients: another
+    //    control-plane node's API server keeps its own count.
+    let calls = 0;
+    let metricsRead = false;
+    if (kube.getMetrics) {
+      try {
+        const m = await kube.getMetrics(ctx.signal);
+        if (m.status !== 200) unchecked.push({ kind: 'API requests', count: -1, reason: `cannot read the API server's /metrics (HTTP ${m.status}): clients calling removed APIs are not seen` });
+        else {
+          metricsRead = true;
+          for (const c of callsRemovedBy(parseDeprecatedCalls(m.text), a.target_version)) {
+            calls++;
+            const resource = `${c.resource}${c.subresource ? `/${c.subresource}` : ''}`;
+            findings.push({ kind: `requests to ${resource}`, name: '(a client still calls it)', namespace: null, api_version: c.group ? `${c.group}/${c.version}` : c.version, removed_in: c.removedIn, replacement: replacementFor(c), source: 'apiserver_requested_deprecated_apis on this API server since it started' });
+          }
+        }
+      } catch (e) {
+        unchecked.push({ kind: 'API requests', count: -1, reason: `cannot read the API server's /metrics: ${(e as Error).message}` });
+      }
+    }
 
     // 1. Served objects of the kinds the rules name: the manifest that created them is in the
     //    last-applied annotation (objects applied any other way are invisible: counted as unchecked).
@@ -104,12 +128,13 @@ export const deprecations: Action<{ target_version: string }> = {
       }
     }
 
-    const data = { target_version: a.target_version, findings, unchecked, checked_objects: checked, helm_releases: helmChecked, rules: rules.length };
+    const data = { target_version: a.target_version, findings, unchecked, checked_objects: checked, helm_releases: helmChecked, deprecated_calls: calls, rules: rules.length };
     const gaps = unchecked.length ? ` Not checked: ${unchecked.map((u) => `${u.count >= 0 ? `${u.count} ` : ''}${u.kind} (${u.reason})`).join('; ')}.` : '';
     if (findings.length === 0) {
-      return { status: 'ok', message: `no APIs removed by ${a.target_version} in use (${checked} objects, ${helmChecked} Helm releases checked).${gaps}`, data };
+      return { status: 'ok', message: `no APIs removed by ${a.target_version} in use (${checked} objects, ${helmChecked} Helm releases${metricsRead ? ", the API server's record of deprecated API calls" : ''} checked).${gaps}`, data };
     }
     const list = findings.map((f) => `${f.kind} ${f.namespace ? `${f.namespace}/` : ''}${f.name} uses ${f.api_version} (removed in ${f.removed_in}; use ${f.replacement}; from ${f.source})`);
-    return { status: 'failed', message: `${findings.length} object${findings.length === 1 ? '' : 's'} must be migrated before ${a.target_version}: ${list.join('; ')}.${gaps}`, data };
+    const what = calls === findings.length ? `${calls} API${calls === 1 ? '' : 's'} still called` : `${findings.length} object${findings.length === 1 ? '' : 's'} or API call${findings.length === 1 ? '' : 's'}`;
+    return { status: 'failed', message: `${what} must be migrated before ${a.target_version}: ${list.join('; ')}.${gaps}`, data };
   },
 };

@@ -123,6 +123,11 @@ export class RestKubeClient implements KubeClient {
     return status === 404 ? undefined : data;
   }
 
+  async getMetrics(signal?: AbortSignal): Promise<{ status: number; text: string }> {
+    const r = await this.http.request('GET', '/metrics', { signal, accept: [401, 403, 404], what: 'get /metrics' });
+    return { status: r.status, text: r.body };
+  }
+
   async discoverResources(signal?: AbortSignal): Promise<ApiResource[]> {
     const out: ApiResource[] = [];
     const add = (group: string, version: string, list: ResourceList | undefined) => {

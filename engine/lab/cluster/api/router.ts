@@ -6,6 +6,7 @@ import { evictionRequest, podLog } from './pod-subresources.js';
 import { scaleRequest } from './scale.js';
 import { openApiGroupVersion, openApiIndex } from './openapi.js';
 import { OPENAPI_V2_PROTOBUF, openApiV2Json, openApiV2Protobuf } from './openapi-v2.js';
+import { metricsText } from './metrics.js';
 import { json, parseResourcePath, type ApiRequest, type ApiResponse } from './request.js';
 import { ApiError } from './status.js';
 
@@ -25,6 +26,7 @@ export function route(ctx: ControllerContext, req: ApiRequest, hook: WriteHook):
   if (method === 'GET') {
     if (p === '/healthz' || p === '/readyz' || p === '/livez') return { kind: 'text', code: 200, text: 'ok' };
     if (p === '/version') return json(versionInfo(ctx.serverVersion()));
+    if (p === '/metrics') return { kind: 'text', code: 200, text: metricsText(ctx.faults.deprecatedCalls) };
     if (p === '/openapi/v2') {
       if ((req.headers.accept ?? '').includes('protobuf')) return { kind: 'bytes', code: 200, bytes: openApiV2Protobuf(ctx.serverVersion()), contentType: OPENAPI_V2_PROTOBUF };
       return json(openApiV2Json(ctx.serverVersion()));
