@@ -89,6 +89,8 @@ export interface HostCtx {
   /** A failure here refuses the run (exit 3) instead of failing it. */
   preflight?: boolean;
   phaseIter?: number;
+  /** Inventory names of the hosts of this host's batch, itself included (`batch_hosts`). */
+  batch?: readonly string[];
   /** Registered results and facts of this host (carried across phases). */
   runtime: Record<string, unknown>;
   /** Facts actions reported for this host (`set`, cluster facts), seen as `facts.x` too. */

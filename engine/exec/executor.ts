@@ -92,7 +92,8 @@ export async function execute(ports: ExecutorPorts, opts: RunOptions, redactor =
       for (const [bi, batch] of pr.batches.entries()) {
         const hosts = batch.filter((h) => !failedHosts.has(h.name));
         if (!hosts.length) continue;
-        run.emit({ kind: 'batch.start', ts: ports.clock.now(), phase: pr.phase.index, batch: bi, hosts: hosts.map((h) => h.name) });
+        const batchNames = hosts.map((h) => h.name);
+        run.emit({ kind: 'batch.start', ts: ports.clock.now(), phase: pr.phase.index, batch: bi, hosts: batchNames });
         let failed = 0;
         await Promise.all(
           hosts.map((host) =>
@@ -101,7 +102,7 @@ export async function execute(ports: ExecutorPorts, opts: RunOptions, redactor =
               if (abort.signal.aborted || overThreshold(failed, batch.length, pr.phase.maxFailPercentage)) return;
               let rt = runtime.get(host.name);
               if (!rt) runtime.set(host.name, (rt = { vars: {}, facts: {} }));
-              const hc: HostCtx = { run, host, phase: pr.phase.index, phaseName: pr.name, ...(pr.phase.preflight ? { preflight: true } : {}), runtime: rt.vars, facts: rt.facts, ...(pr.iter !== undefined ? { phaseIter: pr.iter } : {}) };
+              const hc: HostCtx = { run, host, phase: pr.phase.index, phaseName: pr.name, batch: batchNames, ...(pr.phase.preflight ? { preflight: true } : {}), runtime: rt.vars, facts: rt.facts, ...(pr.iter !== undefined ? { phaseIter: pr.iter } : {}) };
               try {
                 const r = await walkSteps(hc, pr.phase.steps, { layers: [pr.vars], tags: pr.phase.tags, become: pr.phase.become || host.become });
                 if (r === 'failed') {

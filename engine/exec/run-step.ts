@@ -87,7 +87,7 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
   let timeoutMs = step.timeoutMs;
   const action = ports.actions.get(step.action);
   try {
-    scope = buildScope(tpl, { ...opts, host, templateLayers: call.layers, runtime: hc.runtime, facts: hc.facts }, { runtime: 'error' });
+    scope = buildScope(tpl, { ...opts, host, templateLayers: call.layers, runtime: hc.runtime, facts: hc.facts, ...(hc.batch ? { batchHosts: hc.batch } : {}) }, { runtime: 'error' });
     if (step.when && !tpl.evalBool(step.when, scope, at('when'))) return (end('skipped', `when: ${step.when} is false`), 'ok');
     if (step.unless && tpl.evalBool(step.unless, scope, at('unless'))) return (end('skipped', `unless: ${step.unless} is true`), 'ok');
     if (!action) throw new Error(`unknown action ${step.action} (see \`runbook actions\`)`);

@@ -24,7 +24,7 @@ async function walkBlock(hc: HostCtx, step: BlockStep, f: Frame): Promise<WalkRe
   if (step.when || step.unless) {
     let skip: boolean;
     try {
-      const scope = buildScope(run.ports.templates, { ...run.opts, host: hc.host, templateLayers: inner.layers, runtime: hc.runtime, facts: hc.facts }, { runtime: 'error' });
+      const scope = buildScope(run.ports.templates, { ...run.opts, host: hc.host, templateLayers: inner.layers, runtime: hc.runtime, facts: hc.facts, ...(hc.batch ? { batchHosts: hc.batch } : {}) }, { runtime: 'error' });
       const t = run.ports.templates;
       skip = !!((step.when && !t.evalBool(step.when, scope)) || (step.unless && t.evalBool(step.unless, scope)));
     } catch (e) {
@@ -65,7 +65,7 @@ export async function walkSteps(hc: HostCtx, steps: Step[], f: Frame): Promise<W
     const run = hc.run;
     let items: unknown[];
     try {
-      const scope = buildScope(run.ports.templates, { ...run.opts, host: hc.host, templateLayers: [...f.layers, step.vars], runtime: hc.runtime, facts: hc.facts }, { runtime: 'error' });
+      const scope = buildScope(run.ports.templates, { ...run.opts, host: hc.host, templateLayers: [...f.layers, step.vars], runtime: hc.runtime, facts: hc.facts, ...(hc.batch ? { batchHosts: hc.batch } : {}) }, { runtime: 'error' });
       const li = loopItems(run.ports.templates, step.loop, scope, { runtime: 'error' });
       items = li.kind === 'items' ? li.items : [];
     } catch (e) {

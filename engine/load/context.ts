@@ -35,7 +35,7 @@ export const STEP_KEYS = [
 
 /** Names every template can use; a `register:` or `loop_var:` may not take them. */
 export const ALWAYS_DEFINED = [
-  'inventory_hostname', 'node_name', 'groups', 'hostvars', 'run_id', 'run_dir', 'check_mode', 'facts',
+  'inventory_hostname', 'node_name', 'groups', 'hostvars', 'run_id', 'run_dir', 'check_mode', 'facts', 'batch_hosts',
 ] as const;
 
 export function isMap(v: unknown): v is Record<string, unknown> {

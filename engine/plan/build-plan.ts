@@ -91,9 +91,18 @@ export function runtimeStandIns(t: TemplateEngine, steps: Step[], out: Record<st
   return out;
 }
 
+/**
+ * What plan renders in place of run-time values: registered results, `set` facts, and
+ * batch_hosts — the planner shares a step's rendering between hosts of different batches, so the
+ * batch shows as known at run time (the plan lists the batches above their steps).
+ */
+export function planStandIns(t: TemplateEngine, rb: Runbook): Record<string, unknown> {
+  return { batch_hosts: t.runtimeValue('batch_hosts'), ...runtimeStandIns(t, rb.phases.flatMap((p) => p.steps)) };
+}
+
 /** The plan of a run; throws nothing for per-host template problems (they are shown in place). */
 export function buildPlan(input: PlanInput): Plan {
-  const runtime = runtimeStandIns(input.templates, input.runbook.phases.flatMap((p) => p.steps));
+  const runtime = planStandIns(input.templates, input.runbook);
   const run = { runbook: input.runbook, inventory: input.inventory, extraVars: input.extraVars, runId: '⟨run_id⟩', runDir: '⟨run_dir⟩', check: false };
   const runs = expandPhases({ ...input, ...run }, PLACEHOLDER);
   // One stand-in for `facts` (a new one per host would make every host's scope look different).

@@ -22,6 +22,8 @@ export interface ScopeInput {
   runtime?: Record<string, unknown>;
   /** `facts`: what actions reported about the host and cluster (`set`, cluster facts); a stand-in in plan. */
   facts?: unknown;
+  /** `batch_hosts`: the hosts of the batch this host runs in (exec; plan shows a stand-in). */
+  batchHosts?: readonly string[];
 }
 
 const MAX_PASSES = 5;
@@ -76,6 +78,7 @@ export function buildScope(t: TemplateEngine, s: ScopeInput, opts: RenderOptions
     check_mode: s.check,
     facts: s.facts ?? {},
   };
+  if (s.batchHosts) merged['batch_hosts'] = s.batchHosts;
   if (host) {
     merged['inventory_hostname'] = host.name;
     merged['node_name'] = host.name;

@@ -61,6 +61,12 @@ test('serial from an inventory var ("{{batch}}") sets the batches; the phase nam
   assert.equal(bad.pool.commands('a'), []);
 });
 
+test('batch_hosts names the hosts of the batch a host runs in, itself included', async () => {
+  const inv = inventory({ web: ['a', 'b', 'c'] });
+  const h = await run(runbook([phase('web', [sh('echo {{join batch_hosts ","}}')], { serial: serial(2) })]), inv);
+  assert.equal(['a', 'b', 'c'].map((x) => h.pool.commands(x)[0]), ['echo a,b', 'echo a,b', 'echo c']);
+});
+
 test('max_fail_percentage is per batch and must be exceeded, as in Ansible: one failure in each batch of two at 50% goes on; two in one batch stop the run', async () => {
   const inv = inventory({ web: ['a', 'b', 'c', 'd', 'e', 'f'] });
   const rb = runbook([phase('web', [sh('upgrade')], { serial: serial(2), maxFailPercentage: 50 }), phase('web', [sh('validate')])]);

@@ -109,6 +109,20 @@ test('capacity_check: a worker fits elsewhere; the only GPU node does not, namin
   assert.match(gpu.message!, /nodeSelector nvidia\.com\/gpu\.present=true/);
 });
 
+test('capacity_check with_hosts: a batch drained at once must fit beside itself outside the batch; hosts map to node names', async () => {
+  if (skip) return;
+  const ctx = makeContext(lab!.kube);
+  // All three workers at once: only the tainted control plane and GPU node would be left.
+  const all = await act('capacity_check').run(ctx, { node: 'worker-1', with_hosts: ['worker-1', 'worker-2', 'worker-3'] });
+  assert.is(all.status, 'failed', all.message);
+  assert.match(all.message!, /pods of worker-1 and its batch \(worker-2, worker-3\) would not fit elsewhere/);
+  assert.equal((all.data.targets as Array<{ node: string }>).map((t) => t.node).sort(), ['cp-1', 'gpu-1']);
+  // Inventory names are mapped through hostvars' node_name, as the runbook's batch_hosts gives them.
+  const mapped = await act('capacity_check').run({ ...ctx, vars: { hostvars: { w2: { node_name: 'worker-2' } } } }, { node: 'worker-1', with_hosts: 'w2' });
+  assert.equal(mapped.data.batch, ['worker-1', 'worker-2']);
+  assert.ok(!(mapped.data.targets as Array<{ node: string }>).some((t) => t.node === 'worker-2'), 'a batch member is no target');
+});
+
 test('addons: known addons checked against the target, unknown ones listed as unknown', async () => {
   if (skip) return;
   const ctx = makeContext(lab!.kube);

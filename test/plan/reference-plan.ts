@@ -3,7 +3,7 @@
 // Kept only to show that the shared plan, written in chunks, is the same plan, byte for byte.
 import type { Host } from '../../engine/model/inventory.js';
 import type { Step, Template } from '../../engine/model/runbook.js';
-import { runtimeStandIns, type Plan, type PlanHost, type PlanInput, type PlanPhase, type PlanStep } from '../../engine/plan/build-plan.js';
+import { planStandIns, type Plan, type PlanHost, type PlanInput, type PlanPhase, type PlanStep } from '../../engine/plan/build-plan.js';
 import type { RenderOptions } from '../../engine/plan/deps.js';
 import { expandPhases } from '../../engine/plan/phases.js';
 import { field } from '../../engine/plan/render-plan.js';
@@ -102,7 +102,7 @@ function planSteps(w: Walk, steps: Step[]): PlanStep[] {
 
 /** The plan of a run; throws nothing for per-host template problems (they are shown in place). */
 export function referencePlan(input: PlanInput): Plan {
-  const runtime = runtimeStandIns(input.templates, input.runbook.phases.flatMap((p) => p.steps));
+  const runtime = planStandIns(input.templates, input.runbook);
   const runs = expandPhases({ ...input, runId: '⟨run_id⟩', runDir: '⟨run_dir⟩', check: false }, PLACEHOLDER);
   return {
     runbook: input.runbook.file,
