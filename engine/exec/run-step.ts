@@ -87,7 +87,7 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
   let timeoutMs = step.timeoutMs;
   const action = ports.actions.get(step.action);
   try {
-    scope = buildScope(tpl, { ...opts, host, templateLayers: call.layers, runtime: hc.runtime, facts: hc.facts, ...(hc.batch ? { batchHosts: hc.batch } : {}) }, { runtime: 'error' });
+    scope = hostScope(hc, call.layers);
     if (step.when && !tpl.evalBool(step.when, scope, at('when'))) return (end('skipped', `when: ${step.when} is false`), 'ok');
     if (step.unless && tpl.evalBool(step.unless, scope, at('unless'))) return (end('skipped', `unless: ${step.unless} is true`), 'ok');
     if (!action) throw new Error(`unknown action ${step.action} (see \`runbook actions\`)`);
@@ -194,6 +194,12 @@ export async function runActionStep(hc: HostCtx, call: StepCall): Promise<WalkRe
     timer.abort(STEP_ENDED);
     run.abort.signal.removeEventListener('abort', onRunAbort);
   }
+}
+
+/** The variables a step (or a block's guard, or a loop) sees on this host at run time. */
+export function hostScope(hc: HostCtx, layers: Array<Record<string, Template>>): Record<string, unknown> {
+  const { run } = hc;
+  return buildScope(run.ports.templates, { ...run.opts, host: hc.host, templateLayers: layers, runtime: hc.runtime, facts: hc.facts, ...(hc.batch ? { batchHosts: hc.batch } : {}) }, { runtime: 'error' });
 }
 
 /** A templated timeout's rendered value in milliseconds; otherwise the step cannot be evaluated. */

@@ -2,10 +2,9 @@
 // (rescue runs if a block step failed and handles the failure; always runs in every case but an
 // interrupt or refusal).
 import type { BlockStep, Step, Template } from '../model/runbook.js';
-import { buildScope } from '../plan/scope.js';
 import { anySelected, loopItems, selectedByTags, stepKey } from '../plan/steps.js';
 import type { HostCtx, WalkResult } from './context.js';
-import { reportStepFailure, runActionStep } from './run-step.js';
+import { hostScope, reportStepFailure, runActionStep } from './run-step.js';
 
 interface Frame {
   layers: Array<Record<string, Template>>;
@@ -24,7 +23,7 @@ async function walkBlock(hc: HostCtx, step: BlockStep, f: Frame): Promise<WalkRe
   if (step.when || step.unless) {
     let skip: boolean;
     try {
-      const scope = buildScope(run.ports.templates, { ...run.opts, host: hc.host, templateLayers: inner.layers, runtime: hc.runtime, facts: hc.facts, ...(hc.batch ? { batchHosts: hc.batch } : {}) }, { runtime: 'error' });
+      const scope = hostScope(hc, inner.layers);
       const t = run.ports.templates;
       skip = !!((step.when && !t.evalBool(step.when, scope)) || (step.unless && t.evalBool(step.unless, scope)));
     } catch (e) {
@@ -65,7 +64,7 @@ export async function walkSteps(hc: HostCtx, steps: Step[], f: Frame): Promise<W
     const run = hc.run;
     let items: unknown[];
     try {
-      const scope = buildScope(run.ports.templates, { ...run.opts, host: hc.host, templateLayers: [...f.layers, step.vars], runtime: hc.runtime, facts: hc.facts, ...(hc.batch ? { batchHosts: hc.batch } : {}) }, { runtime: 'error' });
+      const scope = hostScope(hc, [...f.layers, step.vars]);
       const li = loopItems(run.ports.templates, step.loop, scope, { runtime: 'error' });
       items = li.kind === 'items' ? li.items : [];
     } catch (e) {
